@@ -1,0 +1,13 @@
+import { defineEnvironment } from '../environment';
+
+/** Development: one NAT gateway, two AZs, the documentation account so anyone can synthesize it. */
+export default defineEnvironment({
+  name: 'dev',
+  account: '111122223333',
+  region: 'us-east-1',
+  prefix: 'sqletl',
+  network: { cidr: '10.20.0.0/16', azCount: 2 },
+  eks: { version: '1.35' },
+  tags: { project: 'sql-etl-on-eks', environment: 'dev', 'cost-center': 'data-platform' },
+  state: { bucket: 'sqletl-terraform-state-111122223333-us-east-1', keyPrefix: 'sql-etl-on-eks/dev' },
+});
