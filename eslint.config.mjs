@@ -14,14 +14,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
               group: ['cdktf', 'cdktf/*', '@cdktf/*'],
-              message: 'cdktf is archived; keep every cdktf import inside infra/ so a switch to a fork touches infra/ only.',
+              message:
+                'cdktf is archived; keep every cdktf import inside infra/ so a switch to a fork touches infra/ only.',
             },
           ],
         },

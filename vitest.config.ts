@@ -2,7 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['config/**/*.test.ts', 'infra/**/*.test.ts', 'k8s/**/*.test.ts', 'verify/**/*.test.ts', 'etl/**/*.test.ts'],
+    include: [
+      'config/**/*.test.ts',
+      'infra/**/*.test.ts',
+      'k8s/**/*.test.ts',
+      'verify/**/*.test.ts',
+      'etl/**/*.test.ts',
+    ],
     // Synthesizing the AWS provider bindings is CPU-bound; two cores, two workers.
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -16,7 +16,9 @@ export function loadEnvironments(only?: readonly string[]): EnvironmentConfig[] 
   return only.map((name) => {
     const env = all.find((e) => e.name === name);
     if (env === undefined) {
-      throw new Error(`unknown environment '${name}'; defined environments: ${all.map((e) => e.name).join(', ')}`);
+      throw new Error(
+        `unknown environment '${name}'; defined environments: ${all.map((e) => e.name).join(', ')}`,
+      );
     }
     return env;
   });

@@ -37,8 +37,16 @@ function describeIssue(file: string, input: unknown, issue: z.core.$ZodIssue): s
   if (issue.code === 'unrecognized_keys') {
     const where = path.length > 0 ? path.join('.') + '.' : '';
     return issue.keys
-      .map((k) => `${file}: field ${where}${k}: unknown field; remove it or check the spelling (see config/environment.ts)`)
+      .map(
+        (k) =>
+          `${file}: field ${where}${k}: unknown field; remove it or check the spelling (see config/environment.ts)`,
+      )
       .join('\n');
+  }
+  if (issue.code === 'invalid_key') {
+    // A bad record key: the path ends at the key, so show the key rather than its value.
+    const reason = issue.issues.map((i) => i.message).join('; ');
+    return `${file}: field ${path.join('.')}: key ${show(path[path.length - 1])} is not allowed: ${reason}`;
   }
   const field = path.length > 0 ? path.join('.') : '(root)';
   const value = valueAt(input, issue.path);
@@ -49,7 +57,9 @@ function describeIssue(file: string, input: unknown, issue: z.core.$ZodIssue): s
 export function parseEnvironment(source: EnvironmentSource): EnvironmentConfig {
   const result = EnvironmentSchema.safeParse(source.input);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => describeIssue(source.file, source.input, i)).join('\n'));
+    throw new ConfigError(
+      result.error.issues.map((i) => describeIssue(source.file, source.input, i)).join('\n'),
+    );
   }
   const env = result.data;
   const expectedName = /([^/]+)\.ts$/.exec(source.file)?.[1];

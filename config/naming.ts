@@ -19,7 +19,9 @@ export function partition(env: Pick<EnvironmentConfig, 'region'>): string {
 
 function checkLength(kind: string, name: string, max: number): string {
   if (name.length > max) {
-    throw new Error(`${kind} name '${name}' has ${name.length} characters; AWS allows ${max}. Shorten prefix or name.`);
+    throw new Error(
+      `${kind} name '${name}' has ${name.length} characters; AWS allows ${max}. Shorten prefix or name.`,
+    );
   }
   return name;
 }
@@ -91,7 +93,11 @@ export interface WorkloadIdentity {
 /** Every workload identity; infra creates each role with a trust for exactly this namespace:serviceaccount. */
 export const WORKLOADS = {
   /** Runs Spark drivers and executors (Arc and plain SQL). IRSA: Arc's bundled AWS SDK predates Pod Identity. */
-  sparkJobRunner: { role: 'spark-job-runner', namespace: NAMESPACES.sparkJobs, serviceAccount: 'spark-job-runner' },
+  sparkJobRunner: {
+    role: 'spark-job-runner',
+    namespace: NAMESPACES.sparkJobs,
+    serviceAccount: 'spark-job-runner',
+  },
 } as const satisfies Record<string, WorkloadIdentity>;
 
 /** The `sub` claim an IRSA trust policy must match for a workload. */

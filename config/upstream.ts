@@ -55,7 +55,10 @@ export const UPSTREAM_SCHEMAS = {
 } as const satisfies Record<string, UpstreamFile>;
 
 /** Every file the cache holds. */
-export const UPSTREAM_FILES: readonly UpstreamFile[] = [...Object.values(UPSTREAM_CRDS), ...Object.values(UPSTREAM_SCHEMAS)];
+export const UPSTREAM_FILES: readonly UpstreamFile[] = [
+  ...Object.values(UPSTREAM_CRDS),
+  ...Object.values(UPSTREAM_SCHEMAS),
+];
 
 /** The cache directory, relative to the repository root (git-ignored). */
 export const UPSTREAM_CACHE_DIR = '.cache/upstream';

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { TempRepo } from '../verify/testing/temp-repo';
+import dev from './environments/dev';
+import { parseEnvironment, type EnvironmentInput } from './load';
+
+/** A broken environment file: what is wrong, the field the error must name, and words the fix must contain. */
+interface BadConfig {
+  readonly title: string;
+  readonly input: unknown;
+  readonly field: string;
+  readonly says: RegExp;
+}
+
+const FILE = 'config/environments/dev.ts';
+const base: EnvironmentInput = dev;
+
+const CASES: BadConfig[] = [
+  {
+    title: 'a short account id',
+    input: { ...base, account: '12345' },
+    field: 'account',
+    says: /exactly 12 digits/,
+  },
+  {
+    title: 'an unknown region',
+    input: { ...base, region: 'us-east' },
+    field: 'region',
+    says: /AWS region code/,
+  },
+  {
+    title: 'a CIDR with a prefix over 32',
+    input: { ...base, network: { ...base.network, cidr: '10.0.0.0/33' } },
+    field: 'network.cidr',
+    says: /not an IPv4 CIDR/,
+  },
+  {
+    title: 'a public CIDR',
+    input: { ...base, network: { ...base.network, cidr: '8.8.0.0/16' } },
+    field: 'network.cidr',
+    says: /private range/,
+  },
+  {
+    title: 'a CIDR with host bits set',
+    input: { ...base, network: { ...base.network, cidr: '10.0.1.0/16' } },
+    field: 'network.cidr',
+    says: /host bits are set/,
+  },
+  {
+    title: 'a single availability zone',
+    input: { ...base, network: { ...base.network, azCount: 1 } },
+    field: 'network.azCount',
+    says: /at least 2 availability zones/,
+  },
+  {
+    title: 'an unsupported EKS version',
+    input: { ...base, eks: { version: '1.27' } },
+    field: 'eks.version',
+    says: /1\.35/,
+  },
+  {
+    title: 'a prefix with capitals',
+    input: { ...base, prefix: 'SQL_ETL' },
+    field: 'prefix',
+    says: /lowercase/,
+  },
+  {
+    title: 'a reserved tag key',
+    input: { ...base, tags: { 'aws:owner': 'me' } },
+    field: 'tags.aws:owner',
+    says: /reserved by AWS/,
+  },
+  {
+    title: 'an invalid state bucket name',
+    input: { ...base, state: { ...base.state, bucket: 'Bad_Bucket' } },
+    field: 'state.bucket',
+    says: /S3 bucket name/,
+  },
+  {
+    title: 'a state key prefix with a leading slash',
+    input: { ...base, state: { ...base.state, keyPrefix: '/tfstate' } },
+    field: 'state.keyPrefix',
+    says: /without leading or trailing/,
+  },
+  {
+    title: 'a misspelt field',
+    input: { ...base, netwrok: base.network },
+    field: 'netwrok',
+    says: /unknown field/,
+  },
+  { title: 'a missing network', input: { ...base, network: undefined }, field: 'network', says: /missing/ },
+  {
+    title: 'a name that differs from the file',
+    input: { ...base, name: 'qa' },
+    field: 'name',
+    says: /file name/,
+  },
+];
+
+describe.each(CASES)('config error: $title', ({ input, field, says }) => {
+  test('names the file, the field and the fix', () => {
+    const run = () => parseEnvironment({ file: FILE, input });
+    expect(run).toThrow(new RegExp(`${FILE.replace(/\./g, '\\.')}: field ${field.replace(/\./g, '\\.')}: `));
+    expect(run).toThrow(says);
+  });
+});
+
+describe('make synth with a bad environment file', () => {
+  let repo: TempRepo;
+  beforeAll(() => {
+    repo = TempRepo.create();
+  });
+  afterAll(() => repo.dispose());
+
+  test.each(CASES)('fails on $title and leaves dist/ untouched', ({ input, field }) => {
+    const before = repo.digest('dist');
+    expect(before).not.toBe('');
+    repo.write(FILE, `export default ${JSON.stringify(input, null, 2)};\n`);
+    try {
+      const { status, output } = repo.make('synth');
+      expect(status).not.toBe(0);
+      expect(output).toContain(`${FILE}: field ${field}: `);
+      expect(repo.digest('dist')).toBe(before);
+    } finally {
+      repo.restore(FILE);
+    }
+  });
+});

@@ -1,0 +1,16 @@
+import { App } from 'cdktf';
+import { loadEnvironments } from '../config';
+import { FoundationStack } from './stacks/foundation-stack';
+
+// Entry point of the AWS layer (also what cdktf.json runs). The output directory comes from CDKTF_OUTDIR (set by
+// make and by the cdktf CLI). ENVIRONMENTS, a comma-separated list, limits which environments are synthesized.
+const only = (process.env.ENVIRONMENTS ?? '').split(',').filter((name) => name !== '');
+const app = new App({
+  // Stack traces embed absolute paths; output must not depend on where the repository lives.
+  stackTraces: false,
+  context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
+});
+for (const env of loadEnvironments(only)) {
+  new FoundationStack(app, { env });
+}
+app.synth();

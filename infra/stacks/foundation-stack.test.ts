@@ -1,0 +1,160 @@
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Testing } from 'cdktf';
+import { describe, expect, test } from 'vitest';
+import { bucketName, kmsAliasName } from '../../config';
+import { DEV, PROD, devWith, resourcesOf, synthStack, testApp } from '../testing';
+import { FoundationStack } from './foundation-stack';
+
+const synth = (env = DEV) => synthStack(new FoundationStack(testApp(), { env }));
+
+describe('FoundationStack', () => {
+  const { raw, json } = synth();
+
+  test('is named after the environment', () => {
+    expect(new FoundationStack(testApp(), { env: PROD }).node.id).toBe('prod-foundation');
+  });
+
+  test('declares an encrypted, locked S3 backend from the config', () => {
+    expect(json.terraform.backend).toEqual({
+      s3: {
+        bucket: 'sqletl-terraform-state-111122223333-us-east-1',
+        key: 'sql-etl-on-eks/dev/dev-foundation.tfstate',
+        region: 'us-east-1',
+        encrypt: true,
+        use_lockfile: true,
+      },
+    });
+  });
+
+  test('pins the provider to the account and region and tags everything', () => {
+    expect(json.provider.aws[0]).toMatchObject({
+      region: 'us-east-1',
+      allowed_account_ids: ['111122223333'],
+      default_tags: [
+        { tags: { project: 'sql-etl-on-eks', environment: 'dev', 'sql-etl-on-eks:environment': 'dev' } },
+      ],
+    });
+  });
+
+  test('creates a customer-managed key with rotation and an environment alias', () => {
+    expect(
+      Testing.toHaveResourceWithProperties(raw, KmsKey.tfResourceType, { enable_key_rotation: true }),
+    ).toBe(true);
+    expect(resourcesOf(json, 'aws_kms_alias').project_key_alias).toMatchObject({ name: kmsAliasName(DEV) });
+  });
+
+  test('the key policy names only this account', () => {
+    const statements = json.data!.aws_iam_policy_document.project_key_policy.statement as {
+      principals: { identifiers: string[] }[];
+    }[];
+    const principals = statements.flatMap((s) => s.principals.flatMap((p) => p.identifiers));
+    expect(principals).toEqual(['arn:aws:iam::111122223333:root']);
+  });
+
+  test('the assets bucket is named by the naming function and cannot be force-destroyed', () => {
+    expect(
+      Testing.toHaveResourceWithProperties(raw, S3Bucket.tfResourceType, {
+        bucket: bucketName(DEV, 'assets'),
+        force_destroy: false,
+      }),
+    ).toBe(true);
+  });
+
+  test('the assets bucket is encrypted with the project key', () => {
+    expect(
+      Testing.toHaveResourceWithProperties(raw, S3BucketServerSideEncryptionConfigurationA.tfResourceType, {
+        bucket: '${aws_s3_bucket.assets_bucket.id}',
+        rule: [
+          {
+            apply_server_side_encryption_by_default: {
+              sse_algorithm: 'aws:kms',
+              kms_master_key_id: '${aws_kms_key.project_key.arn}',
+            },
+            bucket_key_enabled: true,
+          },
+        ],
+      }),
+    ).toBe(true);
+  });
+
+  test('the assets bucket blocks every kind of public access', () => {
+    expect(
+      Testing.toHaveResourceWithProperties(raw, S3BucketPublicAccessBlock.tfResourceType, {
+        bucket: '${aws_s3_bucket.assets_bucket.id}',
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      }),
+    ).toBe(true);
+  });
+
+  test('the assets bucket enforces bucket-owner ownership (ACLs off)', () => {
+    expect(
+      Testing.toHaveResourceWithProperties(raw, S3BucketOwnershipControls.tfResourceType, {
+        rule: { object_ownership: 'BucketOwnerEnforced' },
+      }),
+    ).toBe(true);
+  });
+
+  test('the assets bucket is versioned', () => {
+    expect(
+      Testing.toHaveResourceWithProperties(raw, S3BucketVersioningA.tfResourceType, {
+        versioning_configuration: { status: 'Enabled' },
+      }),
+    ).toBe(true);
+  });
+
+  test('the bucket policy denies every request without TLS or with TLS older than 1.2', () => {
+    const policy = resourcesOf(json, 'aws_s3_bucket_policy').assets_bucket_policy;
+    expect(policy.policy).toBe('${data.aws_iam_policy_document.assets_bucket_policy_document.json}');
+    const statements = json.data!.aws_iam_policy_document.assets_bucket_policy_document.statement;
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          effect: 'Deny',
+          actions: ['s3:*'],
+          resources: ['${aws_s3_bucket.assets_bucket.arn}', '${aws_s3_bucket.assets_bucket.arn}/*'],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        }),
+        expect.objectContaining({
+          effect: 'Deny',
+          condition: [{ test: 'NumericLessThan', variable: 's3:TlsVersion', values: ['1.2'] }],
+        }),
+      ]),
+    );
+  });
+
+  test('expires noncurrent versions and incomplete uploads', () => {
+    const rules = resourcesOf(json, 'aws_s3_bucket_lifecycle_configuration').assets_bucket_lifecycle.rule;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] }),
+        expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }] }),
+      ]),
+    );
+  });
+
+  test('Terraform addresses carry no hash suffix', () => {
+    const names = Object.values(json.resource).flatMap((byName) => Object.keys(byName));
+    expect(names.length).toBeGreaterThan(5);
+    for (const name of names) expect(name).toMatch(/^[a-z][a-z0-9_]*$/);
+    expect(raw).not.toMatch(/_[0-9A-F]{8}"/);
+  });
+
+  test('another prefix gives other physical names', () => {
+    const other = synth(devWith({ prefix: 'other' })).json;
+    expect(resourcesOf(other, 'aws_s3_bucket').assets_bucket.bucket).toBe(
+      'other-dev-assets-111122223333-us-east-1',
+    );
+  });
+
+  test('matches the snapshot', () => {
+    expect(json).toMatchSnapshot();
+  });
+});
