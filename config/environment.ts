@@ -32,6 +32,15 @@ function isPrivateCidr(cidr: string): boolean {
   return inRange('10.0.0.0', 8) || inRange('172.16.0.0', 12) || inRange('192.168.0.0', 16);
 }
 
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+  error: `CloudWatch Logs accepts ${LOG_RETENTION_DAYS.join(', ')} days`,
+});
+
 const tagKey = z
   .string()
   .min(1)
@@ -85,15 +94,160 @@ export const EnvironmentSchema = z.strictObject({
       .int({ error: 'azCount must be a whole number: 2 or 3' })
       .min(2, { error: 'EKS needs subnets in at least 2 availability zones; use 2 or 3' })
       .max(3, { error: 'use 2 or 3 availability zones' }),
+    /**
+     * NAT gateways: one per AZ (an AZ outage does not cut the others off) or a single one (cheaper, for dev).
+     * @default 'perAz'
+     */
+    natGateways: z
+      .enum(['perAz', 'single'], { error: "use 'perAz' (one NAT gateway per AZ) or 'single'" })
+      .default('perAz'),
+    /**
+     * Days VPC flow logs are kept in CloudWatch Logs.
+     * @default 90
+     */
+    flowLogRetentionDays: retentionDays.default(90),
   }),
   eks: z
     .strictObject({
-      /** Kubernetes minor version of the EKS control plane. */
-      version: z.enum(SUPPORTED_EKS_VERSIONS, {
-        error: `use one of the supported EKS versions: ${SUPPORTED_EKS_VERSIONS.join(', ')}`,
-      }),
+      /** Kubernetes minor version of the EKS control plane. @default '1.35' */
+      version: z
+        .enum(SUPPORTED_EKS_VERSIONS, {
+          error: `use one of the supported EKS versions: ${SUPPORTED_EKS_VERSIONS.join(', ')}`,
+        })
+        .default(DEFAULT_EKS_VERSION),
+      /**
+       * CIDRs allowed to reach the public API endpoint. Empty: the endpoint is private (reachable from the VPC only).
+       * @default []
+       */
+      publicAccessCidrs: z
+        .array(
+          z
+            .string()
+            .refine((c) => parseCidr(c) !== undefined, { error: 'not an IPv4 CIDR, e.g. "203.0.113.0/24"' })
+            .refine((c) => (parseCidr(c)?.prefix ?? 0) > 0, {
+              error:
+                '0.0.0.0/0 opens the API endpoint to the internet; list your office or VPN CIDRs instead',
+            }),
+        )
+        .default([]),
+      /**
+       * IAM principals (role ARNs) that get cluster access entries, with the EKS access policy they receive.
+       * Nobody else can reach the API: the creator's implicit admin access is switched off.
+       * @default []
+       */
+      admins: z
+        .array(
+          z.strictObject({
+            principalArn: z.string().regex(/^arn:aws(-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+              error: 'use an IAM role ARN, e.g. "arn:aws:iam::111122223333:role/platform-admin"',
+            }),
+            access: z.enum(['cluster-admin', 'admin', 'view'], {
+              error: "use 'cluster-admin', 'admin' or 'view'",
+            }),
+          }),
+        )
+        .default([]),
+      /** The managed node group for platform components (Graviton, on-demand). */
+      systemNodes: z
+        .strictObject({
+          /** @default ['m7g.large'] */
+          instanceTypes: z
+            .array(
+              z.string().regex(/^[a-z0-9]+g[a-z0-9]*\.[a-z0-9]+$/, {
+                error: 'system nodes run on Graviton: use an arm64 instance type such as "m7g.large"',
+              }),
+            )
+            .min(1)
+            .default(['m7g.large']),
+          /** @default 2 */
+          minSize: z.number().int().min(1, { error: 'keep at least 1 system node' }).default(2),
+          /** @default 4 */
+          maxSize: z.number().int().min(1).default(4),
+          /** @default 2 */
+          desiredSize: z.number().int().min(1).default(2),
+          /** Root volume size in GiB. @default 50 */
+          diskSizeGiB: z.number().int().min(20).default(50),
+        })
+        .prefault({}),
+      /** Days EKS control-plane logs are kept. @default 90 */
+      logRetentionDays: retentionDays.default(90),
     })
-    .default({ version: DEFAULT_EKS_VERSION }),
+    .prefault({}),
+  /** Storage, catalog and query settings. */
+  data: z
+    .strictObject({
+      /**
+       * An existing data lake bucket to use instead of creating one. IAM then grants data access to this bucket only.
+       * @default - the kit creates `<prefix>-<env>-datalake-<account>-<region>`
+       */
+      existingDatalakeBucket: z
+        .string()
+        .regex(BUCKET, {
+          error: 'not a valid S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)',
+        })
+        .optional(),
+      /** Glue database for the ETL tables. @default '<prefix>_<env>' */
+      glueDatabase: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,254}$/, {
+          error: 'use lowercase letters, digits and underscores (Glue/Athena rules)',
+        })
+        .optional(),
+      /** Athena: bytes one query may scan before it is cancelled. @default 10 GiB */
+      athenaBytesScannedCutoff: z
+        .number()
+        .int()
+        .min(10_485_760, { error: 'Athena requires a cutoff of at least 10 MiB (10485760 bytes)' })
+        .default(10 * 1024 ** 3),
+      /** Days Athena query results are kept. @default 30 */
+      athenaResultsExpirationDays: z.number().int().min(1).default(30),
+      /** Days noncurrent object versions are kept in versioned buckets. @default 90 */
+      noncurrentVersionExpirationDays: z.number().int().min(1).default(90),
+      /** Days S3 server access logs are kept. @default 365 */
+      accessLogExpirationDays: z.number().int().min(1).default(365),
+    })
+    .prefault({}),
+  /** The CloudFront edge in front of the web UIs. */
+  edge: z
+    .strictObject({
+      /**
+       * DNS names of the internal-facing ALBs the load balancer controller created for the UIs. Leave out to have
+       * Terraform look the ALB up by its ingress group tag (deploy the platform first; see README).
+       * @default - looked up by tag
+       */
+      originDomains: z
+        .strictObject({ jupyterhub: z.string().optional(), argo: z.string().optional() })
+        .prefault({}),
+      /**
+       * Serve the UIs under your own domain: an ACM certificate (us-east-1) is requested and validated in this
+       * Route 53 hosted zone.
+       * @default - the CloudFront domain names
+       */
+      customDomain: z
+        .strictObject({
+          /** Parent domain, e.g. "data.example.com": the UIs become jupyter.<domain> and argo.<domain>. */
+          domainName: z
+            .string()
+            .regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/, { error: 'use a DNS name like "data.example.com"' }),
+          hostedZoneId: z
+            .string()
+            .regex(/^Z[A-Z0-9]{4,32}$/, { error: 'use a Route 53 hosted zone id like "Z0123456789ABC"' }),
+        })
+        .optional(),
+      /** ARN of an existing WAFv2 web ACL (CLOUDFRONT scope) to attach. @default - none */
+      webAclArn: z
+        .string()
+        .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/.+$/, {
+          error:
+            'use the ARN of a CLOUDFRONT-scoped WAFv2 web ACL (it lives in us-east-1, under global/webacl/)',
+        })
+        .optional(),
+      /** CloudFront price class. @default 'PriceClass_100' */
+      priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+    })
+    .prefault({}),
+  /** CloudWatch Logs settings for workload and platform logs. */
+  logs: z.strictObject({ /** @default 90 */ retentionDays: retentionDays.default(90) }).prefault({}),
   /** Tags applied to every AWS resource (provider default tags). */
   tags: z
     .record(tagKey, z.string().max(256, { error: 'a tag value has at most 256 characters' }))

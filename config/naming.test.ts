@@ -55,10 +55,10 @@ describe('naming', () => {
     expect(stateKey(env, 'foundation')).toBe('sql-etl-on-eks/dev/dev-foundation.tfstate');
   });
 
-  test('every workload lives in a platform namespace and has an IRSA subject', () => {
+  test('every workload lives in a platform namespace (add-ons in kube-system) and has an IRSA subject', () => {
     const namespaces: string[] = Object.values(NAMESPACES);
     for (const workload of Object.values(WORKLOADS)) {
-      expect(namespaces).toContain(workload.namespace);
+      expect(workload.createdBy === 'addon' ? ['kube-system'] : namespaces).toContain(workload.namespace);
       expect(irsaSubject(workload)).toBe(
         `system:serviceaccount:${workload.namespace}:${workload.serviceAccount}`,
       );

@@ -70,37 +70,200 @@ export function stateKey(env: Pick<EnvironmentConfig, 'name' | 'state'>, unit: s
   return `${env.state.keyPrefix}/${stackName(env, unit)}.tfstate`;
 }
 
-/** The Kubernetes namespaces the platform uses. */
+/** The Kubernetes namespaces the platform uses; each platform component has its own. */
 export const NAMESPACES = {
-  /** Where SparkApplications and their pods run. */
+  /** Where SparkApplications, their pods and the pipelines' workflows run. */
   sparkJobs: 'spark-jobs',
-  /** Argo Workflows controller, server and workflows. */
+  /** Argo Workflows controller and server. */
   argo: 'argo',
   /** JupyterHub and the single-user servers. */
   jupyter: 'jupyter',
   /** The Spark Operator controller and webhook. */
   sparkOperator: 'spark-operator',
+  /** The Spark History Server. */
+  sparkHistory: 'spark-history',
+  /** Argo CD. */
+  argocd: 'argocd',
+  /** Karpenter controller. */
+  karpenter: 'karpenter',
+  /** AWS Load Balancer Controller. */
+  loadBalancerController: 'aws-load-balancer-controller',
+  /** Fluent Bit log shipping (DaemonSet). */
+  fluentBit: 'fluent-bit',
+  /** External Secrets Operator (syncs Secrets Manager into Kubernetes Secrets). */
+  externalSecrets: 'external-secrets',
 } as const;
 
-/** A Kubernetes service account bound to an IAM role (IRSA). */
+/** How a workload's pods get AWS credentials. */
+export type IdentityMechanism = 'irsa' | 'podIdentity';
+
+/** A Kubernetes service account bound to an IAM role. */
 export interface WorkloadIdentity {
   /** Short role suffix, passed to {@link roleName}. */
   readonly role: string;
   readonly namespace: string;
   readonly serviceAccount: string;
+  /**
+   * IRSA (web identity through the cluster's OIDC provider, the service account carries the role ARN) or EKS Pod
+   * Identity (an association created by infra, no annotation).
+   */
+  readonly mechanism: IdentityMechanism;
+  /** Who creates the service account: the kit's own manifests, a Helm chart's values, or an EKS add-on. */
+  readonly createdBy: 'kit' | 'helm' | 'addon';
 }
 
-/** Every workload identity; infra creates each role with a trust for exactly this namespace:serviceaccount. */
+/**
+ * Every workload identity. infra creates one role each, trusted by exactly this namespace:serviceaccount, and for
+ * Pod Identity the association; k8s creates (or configures the chart to create) the service account.
+ */
 export const WORKLOADS = {
-  /** Runs Spark drivers and executors (Arc and plain SQL). IRSA: Arc's bundled AWS SDK predates Pod Identity. */
+  /** Spark drivers and executors of the ETL jobs (Arc, SQL, PySpark). IRSA: Arc's bundled AWS SDK predates Pod Identity. */
   sparkJobRunner: {
     role: 'spark-job-runner',
     namespace: NAMESPACES.sparkJobs,
     serviceAccount: 'spark-job-runner',
+    mechanism: 'irsa',
+    createdBy: 'kit',
+  },
+  /** Argo workflow pods (executor): artifacts and logs in the assets bucket. */
+  argoWorkflow: {
+    role: 'argo-workflow',
+    namespace: NAMESPACES.sparkJobs,
+    serviceAccount: 'argo-workflow',
+    mechanism: 'podIdentity',
+    createdBy: 'kit',
+  },
+  /** Argo server: reads workflow artifacts and archived logs for the UI. */
+  argoServer: {
+    role: 'argo-server',
+    namespace: NAMESPACES.argo,
+    serviceAccount: 'argo-server',
+    mechanism: 'podIdentity',
+    createdBy: 'helm',
+  },
+  /** JupyterHub single-user servers; IRSA because the Arc kernel image carries Arc's old AWS SDK. */
+  jupyterSingleUser: {
+    role: 'jupyter-singleuser',
+    namespace: NAMESPACES.jupyter,
+    serviceAccount: 'jupyter-singleuser',
+    mechanism: 'irsa',
+    createdBy: 'kit',
+  },
+  /** Spark History Server: reads event logs. */
+  sparkHistoryServer: {
+    role: 'spark-history',
+    namespace: NAMESPACES.sparkHistory,
+    serviceAccount: 'spark-history-server',
+    mechanism: 'podIdentity',
+    createdBy: 'helm',
+  },
+  /** Fluent Bit: writes container logs to CloudWatch Logs and Spark logs to S3. */
+  fluentBit: {
+    role: 'fluent-bit',
+    namespace: NAMESPACES.fluentBit,
+    serviceAccount: 'fluent-bit',
+    mechanism: 'podIdentity',
+    createdBy: 'helm',
+  },
+  /** AWS Load Balancer Controller. */
+  loadBalancerController: {
+    role: 'aws-lb-controller',
+    namespace: NAMESPACES.loadBalancerController,
+    serviceAccount: 'aws-load-balancer-controller',
+    mechanism: 'podIdentity',
+    createdBy: 'helm',
+  },
+  /** Karpenter controller. */
+  karpenter: {
+    role: 'karpenter',
+    namespace: NAMESPACES.karpenter,
+    serviceAccount: 'karpenter',
+    mechanism: 'podIdentity',
+    createdBy: 'helm',
+  },
+  /** External Secrets Operator: reads this environment's secrets in Secrets Manager. */
+  externalSecrets: {
+    role: 'external-secrets',
+    namespace: NAMESPACES.externalSecrets,
+    serviceAccount: 'external-secrets',
+    mechanism: 'podIdentity',
+    createdBy: 'helm',
+  },
+  /** The EBS CSI driver (EKS add-on) controller. */
+  ebsCsiDriver: {
+    role: 'ebs-csi-driver',
+    namespace: 'kube-system',
+    serviceAccount: 'ebs-csi-controller-sa',
+    mechanism: 'podIdentity',
+    createdBy: 'addon',
   },
 } as const satisfies Record<string, WorkloadIdentity>;
 
 /** The `sub` claim an IRSA trust policy must match for a workload. */
 export function irsaSubject(workload: WorkloadIdentity): string {
   return `system:serviceaccount:${workload.namespace}:${workload.serviceAccount}`;
+}
+
+/** EKS cluster name: `<prefix>-<env>`. */
+export function clusterName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {
+  return resourcePrefix(env);
+}
+
+/** Glue database of the ETL tables (config override, else `<prefix>_<env>`). */
+export function glueDatabaseName(env: Pick<EnvironmentConfig, 'name' | 'prefix' | 'data'>): string {
+  return env.data.glueDatabase ?? `${env.prefix}_${env.name}`;
+}
+
+/** Athena workgroup of the environment. */
+export function athenaWorkgroupName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {
+  return `${resourcePrefix(env)}-etl`;
+}
+
+/** Bucket holding the data lake: the configured existing bucket, or the one the kit creates. */
+export function datalakeBucketName(env: NamingInput & Pick<EnvironmentConfig, 'data'>): string {
+  return env.data.existingDatalakeBucket ?? bucketName(env, 'datalake');
+}
+
+/**
+ * Well-known S3 prefixes. Job outputs live in the data lake bucket; the assets bucket holds only uploaded job files,
+ * runners and image sources, so an output path can never overwrite a job.
+ */
+export const S3_PREFIXES = {
+  /** Assets bucket: content-addressed ETL job files and runners. */
+  jobAssets: 'jobs/',
+  /** Assets bucket: source archives the image pipeline builds from. */
+  imageSources: 'image-sources/',
+  /** Assets bucket: Argo workflow artifacts and archived logs. */
+  argoArtifacts: 'argo-artifacts/',
+  /** Data lake bucket: Spark event logs the History Server reads. */
+  sparkEventLogs: 'spark-event-logs/',
+  /** Data lake bucket: Spark driver and executor logs shipped by Fluent Bit. */
+  sparkLogs: 'spark-logs/',
+  /** Data lake bucket: ETL tables (Delta Lake) and job outputs. */
+  tables: 'warehouse/',
+} as const;
+
+/** ECR repository of one of the ETL runtime images: `<prefix>-<env>/<image>`. */
+export function ecrRepositoryName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>, image: string): string {
+  return `${resourcePrefix(env)}/${image}`;
+}
+
+/** ALB ingress group shared by the web UIs (the load balancer controller tags the ALB with it). */
+export function ingressGroupName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {
+  return `${resourcePrefix(env)}-web`;
+}
+
+/** Cognito hosted UI domain prefix; globally unique per region, hence the account id. */
+export function cognitoDomainPrefix(env: NamingInput): string {
+  return `${resourcePrefix(env)}-${env.account}`;
+}
+
+/** Secrets Manager secret names live under `<prefix>/<env>/`. */
+export function secretName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>, secret: string): string {
+  return `${env.prefix}/${env.name}/${secret}`;
+}
+
+/** CloudWatch log group names. */
+export function logGroupName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>, purpose: string): string {
+  return `/${env.prefix}/${env.name}/${purpose}`;
 }

@@ -1,4 +1,4 @@
-import type { App} from 'cdktf';
+import type { App } from 'cdktf';
 import { Testing, type TerraformStack } from 'cdktf';
 import { parseEnvironment, type EnvironmentConfig, type EnvironmentInput } from '../config';
 import dev from '../config/environments/dev';

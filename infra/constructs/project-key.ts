@@ -71,6 +71,28 @@ export class ProjectKey extends Construct {
           // In a key policy "*" means "this key"; a key policy cannot name any other resource.
           resources: ['*'],
         },
+        {
+          sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',
+          effect: 'Allow',
+          principals: [{ type: 'Service', identifiers: [`logs.${env.region}.amazonaws.com`] }],
+          actions: [
+            'kms:Encrypt',
+            'kms:Decrypt',
+            'kms:ReEncryptFrom',
+            'kms:ReEncryptTo',
+            'kms:GenerateDataKey',
+            'kms:DescribeKey',
+          ],
+          // Key policy: "*" is this key.
+          resources: ['*'],
+          condition: [
+            {
+              test: 'ArnLike',
+              variable: 'kms:EncryptionContext:aws:logs:arn',
+              values: [`arn:${partition(env)}:logs:${env.region}:${env.account}:log-group:*`],
+            },
+          ],
+        },
       ],
     });
 

@@ -48,12 +48,14 @@ describe('FoundationStack', () => {
     expect(resourcesOf(json, 'aws_kms_alias').project_key_alias).toMatchObject({ name: kmsAliasName(DEV) });
   });
 
-  test('the key policy names only this account', () => {
+  test('the key policy names only this account and its CloudWatch Logs log groups', () => {
     const statements = json.data!.aws_iam_policy_document.project_key_policy.statement as {
       principals: { identifiers: string[] }[];
+      condition?: { values: string[] }[];
     }[];
     const principals = statements.flatMap((s) => s.principals.flatMap((p) => p.identifiers));
-    expect(principals).toEqual(['arn:aws:iam::111122223333:root']);
+    expect(principals).toEqual(['arn:aws:iam::111122223333:root', 'logs.us-east-1.amazonaws.com']);
+    expect(statements[1].condition?.[0].values).toEqual(['arn:aws:logs:us-east-1:111122223333:log-group:*']);
   });
 
   test('the assets bucket is named by the naming function and cannot be force-destroyed', () => {

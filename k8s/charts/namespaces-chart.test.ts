@@ -32,7 +32,9 @@ describe('NamespacesChart', () => {
   });
 
   test('pins the Pod Security version to the cluster version', () => {
-    const older = synthChart(new NamespacesChart(testApp(), { env: { ...PROD, eks: { version: '1.34' } } }));
+    const older = synthChart(
+      new NamespacesChart(testApp(), { env: { ...PROD, eks: { ...PROD.eks, version: '1.34' } } }),
+    );
     expect(
       pick(older, 'Namespace', NAMESPACES.argo).metadata.labels?.['pod-security.kubernetes.io/warn-version'],
     ).toBe('v1.34');

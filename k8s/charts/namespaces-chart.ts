@@ -4,18 +4,25 @@ import { NAMESPACES } from '../../config';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
 
 /** Pod Security Standard level a namespace enforces. */
-export type PodSecurityLevel = 'restricted' | 'baseline';
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /**
  * The level each platform namespace enforces. Everything the kit schedules itself meets `restricted`; JupyterHub's
  * chart runs helper pods (image puller, user scheduler) that need `baseline`, so that namespace enforces baseline
- * and warns and audits at restricted.
+ * and warns and audits at restricted; Fluent Bit reads node logs and needs `privileged`.
  */
 export const NAMESPACE_POD_SECURITY: Readonly<Record<keyof typeof NAMESPACES, PodSecurityLevel>> = {
   sparkJobs: 'restricted',
   argo: 'restricted',
   jupyter: 'baseline',
   sparkOperator: 'restricted',
+  sparkHistory: 'restricted',
+  argocd: 'restricted',
+  karpenter: 'restricted',
+  loadBalancerController: 'restricted',
+  // Fluent Bit is a DaemonSet that reads container logs from the node (hostPath /var/log).
+  fluentBit: 'privileged',
+  externalSecrets: 'restricted',
 };
 
 /** Pod Security Admission labels for a level, pinned to the cluster's Kubernetes minor version. */

@@ -19,7 +19,22 @@ describe('WorkloadIdentitiesChart', () => {
     expect(annotation).toBe(`arn:aws:iam::${DEV.account}:role/${roleName(DEV, runner.role)}`);
   });
 
-  test('one service account per workload identity', () => {
-    expect(manifests.filter((m) => m.kind === 'ServiceAccount')).toHaveLength(Object.keys(WORKLOADS).length);
+  test('one service account per workload identity the kit owns; IRSA ones annotated, Pod Identity ones not', () => {
+    const owned = Object.values(WORKLOADS).filter((w) => w.createdBy === 'kit');
+    expect(manifests.filter((m) => m.kind === 'ServiceAccount')).toHaveLength(owned.length);
+    for (const w of owned) {
+      const sa = manifests.find(
+        (m) => m.metadata.name === w.serviceAccount && m.metadata.namespace === w.namespace,
+      );
+      expect(sa?.metadata.annotations?.[IRSA_ANNOTATION]).toBe(
+        w.mechanism === 'irsa' ? roleArn(DEV, w.role) : undefined,
+      );
+    }
+  });
+
+  test('leaves service accounts of Helm charts and add-ons to them', () => {
+    const names = manifests.map((m) => m.metadata.name);
+    expect(names).not.toContain(WORKLOADS.karpenter.serviceAccount);
+    expect(names).not.toContain(WORKLOADS.ebsCsiDriver.serviceAccount);
   });
 });
