@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { loadEnvironments } from '../config';
-import { FoundationStack } from './stacks/foundation-stack';
+import { addEnvironmentStacks } from './app';
 
 // Entry point of the AWS layer (also what cdktf.json runs). The output directory comes from CDKTF_OUTDIR (set by
 // make and by the cdktf CLI). ENVIRONMENTS, a comma-separated list, limits which environments are synthesized.
@@ -10,7 +10,5 @@ const app = new App({
   stackTraces: false,
   context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
 });
-for (const env of loadEnvironments(only)) {
-  new FoundationStack(app, { env });
-}
+for (const env of loadEnvironments(only)) addEnvironmentStacks(app, env);
 app.synth();

@@ -1,5 +1,6 @@
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
@@ -154,6 +155,115 @@ describe('FoundationStack', () => {
     expect(resourcesOf(other, 'aws_s3_bucket').assets_bucket.bucket).toBe(
       'other-dev-assets-111122223333-us-east-1',
     );
+  });
+
+  test('the logs bucket uses SSE-S3, because S3 server access logging cannot write to an SSE-KMS bucket', () => {
+    expect(resourcesOf(json, 'aws_s3_bucket').logs_bucket).toEqual({
+      bucket: bucketName(DEV, 'logs'),
+      force_destroy: false,
+    });
+    expect(
+      resourcesOf(json, 'aws_s3_bucket_server_side_encryption_configuration').logs_bucket_encryption,
+    ).toEqual({
+      bucket: '${aws_s3_bucket.logs_bucket.id}',
+      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }],
+    });
+  });
+
+  test('the logs bucket is private, owner-enforced, unversioned and expires logs after the configured days', () => {
+    expect(
+      resourcesOf(json, 'aws_s3_bucket_public_access_block').logs_bucket_public_access_block,
+    ).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(resourcesOf(json, 'aws_s3_bucket_ownership_controls').logs_bucket_ownership).toMatchObject({
+      rule: { object_ownership: 'BucketOwnerEnforced' },
+    });
+    expect(resourcesOf(json, 'aws_s3_bucket_versioning').logs_bucket_versioning).toMatchObject({
+      versioning_configuration: { status: 'Disabled' },
+    });
+    const rules = resourcesOf(json, 'aws_s3_bucket_lifecycle_configuration').logs_bucket_lifecycle.rule;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'expire-current-objects', expiration: [{ days: 365 }] }),
+      ]),
+    );
+    const custom = synth(devWith({ data: { accessLogExpirationDays: 30 } })).json;
+    expect(resourcesOf(custom, 'aws_s3_bucket_lifecycle_configuration').logs_bucket_lifecycle.rule).toEqual(
+      expect.arrayContaining([expect.objectContaining({ expiration: [{ days: 30 }] })]),
+    );
+  });
+
+  test('the assets bucket logs its access into the logs bucket under s3/<bucket-name>/', () => {
+    expect(
+      Testing.toHaveResourceWithProperties(raw, S3BucketLoggingA.tfResourceType, {
+        bucket: '${aws_s3_bucket.assets_bucket.id}',
+        target_bucket: '${aws_s3_bucket.logs_bucket.bucket}',
+        target_prefix: `s3/${bucketName(DEV, 'assets')}/`,
+      }),
+    ).toBe(true);
+    expect(resourcesOf(json, 'aws_s3_bucket_logging').assets_bucket_access_logs.depends_on).toEqual([
+      'aws_s3_bucket_policy.logs_bucket_policy',
+    ]);
+    // The logs bucket does not log into itself.
+    expect(Object.keys(resourcesOf(json, 'aws_s3_bucket_logging'))).toEqual(['assets_bucket_access_logs']);
+  });
+
+  test('the logs bucket policy lets only the S3 logging service of this account write, under s3/', () => {
+    const statements = json.data!.aws_iam_policy_document.logs_bucket_policy_document.statement as {
+      sid: string;
+      effect: string;
+      principals: { type: string; identifiers: string[] }[];
+      actions: string[];
+      resources: string[];
+      condition?: { test: string; variable: string; values: string[] }[];
+    }[];
+    const allows = statements.filter((s) => s.effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        sid: 'S3ServerAccessLogsFromThisDeployment',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['logging.s3.amazonaws.com'] }],
+        actions: ['s3:PutObject'],
+        resources: ['arn:aws:s3:::sqletl-dev-logs-111122223333-us-east-1/s3/*'],
+        condition: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111122223333'] },
+          {
+            test: 'ArnLike',
+            variable: 'aws:SourceArn',
+            values: ['arn:aws:s3:::sqletl-dev-*-111122223333-us-east-1'],
+          },
+        ],
+      },
+    ]);
+    // The TLS-only denials still apply to the logs bucket.
+    expect(statements.filter((s) => s.effect === 'Deny').map((s) => s.sid)).toEqual([
+      'DenyInsecureTransport',
+      'DenyOutdatedTls',
+    ]);
+  });
+
+  test('noncurrent versions of the assets bucket expire after the configured days', () => {
+    const custom = synth(devWith({ data: { noncurrentVersionExpirationDays: 14 } })).json;
+    expect(resourcesOf(custom, 'aws_s3_bucket_lifecycle_configuration').assets_bucket_lifecycle.rule).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 14 }] }),
+      ]),
+    );
+  });
+
+  test('outputs the bucket names and the key ARN, each with a description', () => {
+    expect(Object.keys(json.output ?? {}).sort()).toEqual([
+      'assets_bucket_name',
+      'kms_key_arn',
+      'logs_bucket_name',
+    ]);
+    for (const output of Object.values(json.output ?? {})) {
+      expect((output as { description?: string }).description).toMatch(/\w+/);
+    }
   });
 
   test('matches the snapshot', () => {
