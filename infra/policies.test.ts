@@ -81,10 +81,10 @@ function distStatements(): Statement[] {
     .flatMap((stack) =>
       statementsOf(
         stack,
-        JSON.parse(fs.readFileSync(path.join(DIST, stack, 'cdk.tf.json'), 'utf8')) as Record<
-          string,
-          Record<string, Record<string, unknown>>
-        >,
+        JSON.parse(fs.readFileSync(path.join(DIST, stack, 'cdk.tf.json'), 'utf8')) as {
+          resource?: Blocks;
+          data?: Blocks;
+        },
       ),
     );
 }
