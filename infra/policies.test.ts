@@ -17,10 +17,13 @@ const DIST = path.resolve(__dirname, '../dist/terraform/stacks');
 const asList = (v: unknown): string[] =>
   v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string];
 
+/** Resources or data sources by type and name. */
+type Blocks = Record<string, Record<string, Record<string, unknown>>>;
+
 /** Every IAM statement in one synthesized stack: policy-document data sources and inline JSON policies. */
 export function statementsOf(
   stack: string,
-  json: Record<string, Record<string, Record<string, unknown>>>,
+  json: { readonly resource?: Blocks; readonly data?: Blocks },
 ): Statement[] {
   const keyPolicyDocs = new Set(
     Object.values(json.resource?.aws_kms_key ?? {}).map((key) =>
