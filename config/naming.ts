@@ -204,6 +204,19 @@ export function irsaSubject(workload: WorkloadIdentity): string {
   return `system:serviceaccount:${workload.namespace}:${workload.serviceAccount}`;
 }
 
+/** Role suffix (for {@link roleName}) of the nodes Karpenter launches; the EC2NodeClass names this role. */
+export const KARPENTER_NODE_ROLE = 'karpenter-node';
+
+/** SQS queue Karpenter reads EC2 interruption events from (Helm `settings.interruptionQueue`). */
+export function karpenterQueueName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {
+  return `${resourcePrefix(env)}-karpenter`;
+}
+
+/** ARN of {@link karpenterQueueName}. */
+export function karpenterQueueArn(env: NamingInput): string {
+  return `arn:${partition(env)}:sqs:${env.region}:${env.account}:${karpenterQueueName(env)}`;
+}
+
 /** EKS cluster name: `<prefix>-<env>`. */
 export function clusterName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {
   return resourcePrefix(env);

@@ -1,14 +1,24 @@
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
+import { ClusterStack } from './stacks/cluster-stack';
 import { DataStack } from './stacks/data-stack';
+import { EdgeStack } from './stacks/edge-stack';
 import { FoundationStack } from './stacks/foundation-stack';
+import { IdentityStack } from './stacks/identity-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { RegistryStack } from './stacks/registry-stack';
+import { WorkloadsStack } from './stacks/workloads-stack';
 
 /** The stacks of one environment, in deployment order. */
 export interface EnvironmentStacks {
   readonly foundation: FoundationStack;
   readonly network: NetworkStack;
   readonly data: DataStack;
+  readonly cluster: ClusterStack;
+  readonly workloads: WorkloadsStack;
+  readonly registry: RegistryStack;
+  readonly identity: IdentityStack;
+  readonly edge: EdgeStack;
 }
 
 /** Creates every stack of one environment in `app` (no synth: main.ts synthesizes, tests inspect). */
@@ -16,5 +26,18 @@ export function addEnvironmentStacks(app: Construct, env: EnvironmentConfig): En
   const foundation = new FoundationStack(app, { env });
   const network = new NetworkStack(app, { env, foundation });
   const data = new DataStack(app, { env, foundation });
-  return { foundation, network, data };
+  const cluster = new ClusterStack(app, {
+    env,
+    foundation,
+    network: {
+      vpcId: network.vpc.id,
+      privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
+      vpcCidr: env.network.cidr,
+    },
+  });
+  const workloads = new WorkloadsStack(app, { env, foundation, cluster: cluster.identity });
+  const registry = new RegistryStack(app, { env, foundation });
+  const identity = new IdentityStack(app, { env, foundation });
+  const edge = new EdgeStack(app, { env, foundation, identity });
+  return { foundation, network, data, cluster, workloads, registry, identity, edge };
 }

@@ -17,6 +17,21 @@ const DIST = path.resolve(__dirname, '../dist/terraform/stacks');
 const asList = (v: unknown): string[] =>
   v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string];
 
+/** A statement of an `aws_iam_policy_document` data source. */
+interface DocumentStatement {
+  readonly sid?: string;
+  readonly effect?: string;
+  readonly actions?: string[];
+  readonly resources?: string[];
+}
+
+/** A statement of a JSON policy string. */
+interface JsonStatement {
+  readonly Effect?: string;
+  readonly Action?: string | string[];
+  readonly Resource?: string | string[];
+}
+
 /** Resources or data sources by type and name. */
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
 
@@ -32,10 +47,10 @@ export function statementsOf(
   );
   const found: Statement[] = [];
   for (const [name, doc] of Object.entries(json.data?.aws_iam_policy_document ?? {})) {
-    for (const s of (doc.statement as Record<string, unknown>[] | undefined) ?? []) {
+    for (const s of (doc.statement as DocumentStatement[] | undefined) ?? []) {
       found.push({
-        where: `${stack} data.aws_iam_policy_document.${name} ${String(s.sid ?? '')}`,
-        effect: String(s.effect ?? 'Allow'),
+        where: `${stack} data.aws_iam_policy_document.${name} ${s.sid ?? ''}`,
+        effect: s.effect ?? 'Allow',
         actions: asList(s.actions),
         resources: asList(s.resources),
         keyPolicy: keyPolicyDocs.has(name),
@@ -47,11 +62,11 @@ export function statementsOf(
       for (const field of ['policy', 'assume_role_policy']) {
         const value = resource[field];
         if (typeof value !== 'string' || !value.trim().startsWith('{')) continue;
-        const parsed = JSON.parse(value) as { Statement?: Record<string, unknown>[] };
+        const parsed = JSON.parse(value) as { Statement?: JsonStatement[] };
         for (const s of parsed.Statement ?? []) {
           found.push({
             where: `${stack} ${type}.${name}.${field}`,
-            effect: String(s.Effect ?? 'Allow'),
+            effect: s.Effect ?? 'Allow',
             actions: asList(s.Action),
             resources: asList(s.Resource),
             keyPolicy: type === 'aws_kms_key',

@@ -72,6 +72,30 @@ export class ProjectKey extends Construct {
           resources: ['*'],
         },
         {
+          // EBS volumes of EKS managed nodes (launched by the Auto Scaling service-linked role) and of Karpenter's
+          // instances (EC2 Fleet) are encrypted with this key. Like the AWS-managed aws/ebs key, allow any principal
+          // of this account, only through EC2; naming the service-linked roles would fail before they exist.
+          sid: 'ThisAccountEncryptsVolumesThroughEc2',
+          effect: 'Allow',
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          actions: [
+            'kms:CreateGrant',
+            'kms:Decrypt',
+            'kms:DescribeKey',
+            'kms:Encrypt',
+            'kms:GenerateDataKey',
+            'kms:GenerateDataKeyWithoutPlaintext',
+            'kms:ReEncryptFrom',
+            'kms:ReEncryptTo',
+          ],
+          // Key policy: "*" is this key.
+          resources: ['*'],
+          condition: [
+            { test: 'StringEquals', variable: 'kms:CallerAccount', values: [env.account] },
+            { test: 'StringEquals', variable: 'kms:ViaService', values: [`ec2.${env.region}.amazonaws.com`] },
+          ],
+        },
+        {
           sid: 'CloudWatchLogsEncryptsThisAccountsLogGroups',
           effect: 'Allow',
           principals: [{ type: 'Service', identifiers: [`logs.${env.region}.amazonaws.com`] }],

@@ -49,14 +49,25 @@ describe('FoundationStack', () => {
     expect(resourcesOf(json, 'aws_kms_alias').project_key_alias).toMatchObject({ name: kmsAliasName(DEV) });
   });
 
-  test('the key policy names only this account and its CloudWatch Logs log groups', () => {
+  test('the key policy names only this account, EC2 on its behalf, and its CloudWatch Logs log groups', () => {
     const statements = json.data!.aws_iam_policy_document.project_key_policy.statement as {
+      sid: string;
       principals: { identifiers: string[] }[];
-      condition?: { values: string[] }[];
+      condition?: { variable: string; values: string[] }[];
     }[];
-    const principals = statements.flatMap((s) => s.principals.flatMap((p) => p.identifiers));
-    expect(principals).toEqual(['arn:aws:iam::111122223333:root', 'logs.us-east-1.amazonaws.com']);
-    expect(statements[1].condition?.[0].values).toEqual(['arn:aws:logs:us-east-1:111122223333:log-group:*']);
+    expect(statements.map((s) => s.sid)).toEqual([
+      'AccountAdministersAndUsesKeyThroughIam',
+      'ThisAccountEncryptsVolumesThroughEc2',
+      'CloudWatchLogsEncryptsThisAccountsLogGroups',
+    ]);
+    expect(statements[0].principals[0].identifiers).toEqual(['arn:aws:iam::111122223333:root']);
+    // Any principal, but only callers of this account and only through EC2 (as the AWS-managed aws/ebs key does).
+    expect(statements[1].condition).toEqual([
+      { test: 'StringEquals', variable: 'kms:CallerAccount', values: ['111122223333'] },
+      { test: 'StringEquals', variable: 'kms:ViaService', values: ['ec2.us-east-1.amazonaws.com'] },
+    ]);
+    expect(statements[2].principals[0].identifiers).toEqual(['logs.us-east-1.amazonaws.com']);
+    expect(statements[2].condition?.[0].values).toEqual(['arn:aws:logs:us-east-1:111122223333:log-group:*']);
   });
 
   test('the assets bucket is named by the naming function and cannot be force-destroyed', () => {
@@ -212,7 +223,7 @@ describe('FoundationStack', () => {
     expect(Object.keys(resourcesOf(json, 'aws_s3_bucket_logging'))).toEqual(['assets_bucket_access_logs']);
   });
 
-  test('the logs bucket policy lets only the S3 logging service of this account write, under s3/', () => {
+  test('the logs bucket policy lets only the S3 and CloudFront log delivery of this account write', () => {
     const statements = json.data!.aws_iam_policy_document.logs_bucket_policy_document.statement as {
       sid: string;
       effect: string;
@@ -235,6 +246,22 @@ describe('FoundationStack', () => {
             test: 'ArnLike',
             variable: 'aws:SourceArn',
             values: ['arn:aws:s3:::sqletl-dev-*-111122223333-us-east-1'],
+          },
+        ],
+      },
+      {
+        sid: 'CloudFrontAccessLogsFromThisAccount',
+        effect: 'Allow',
+        principals: [{ type: 'Service', identifiers: ['delivery.logs.amazonaws.com'] }],
+        actions: ['s3:PutObject'],
+        resources: ['arn:aws:s3:::sqletl-dev-logs-111122223333-us-east-1/cloudfront/*'],
+        condition: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: ['111122223333'] },
+          { test: 'StringEquals', variable: 's3:x-amz-acl', values: ['bucket-owner-full-control'] },
+          {
+            test: 'ArnLike',
+            variable: 'aws:SourceArn',
+            values: ['arn:aws:logs:us-east-1:111122223333:delivery-source:*'],
           },
         ],
       },

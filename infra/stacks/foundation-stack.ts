@@ -55,6 +55,23 @@ export class FoundationStack extends EnvironmentStack {
             },
           ],
         },
+        {
+          // CloudFront standard logging v2 (edge stack) delivers through CloudWatch Logs vended-log delivery, whose
+          // delivery sources live in us-east-1. Declared here so AWS does not rewrite the policy behind Terraform.
+          sid: 'CloudFrontAccessLogsFromThisAccount',
+          principal: { type: 'Service', identifiers: ['delivery.logs.amazonaws.com'] },
+          actions: ['s3:PutObject'],
+          resources: [`${logsArn}/cloudfront/*`],
+          conditions: [
+            { test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] },
+            { test: 'StringEquals', variable: 's3:x-amz-acl', values: ['bucket-owner-full-control'] },
+            {
+              test: 'ArnLike',
+              variable: 'aws:SourceArn',
+              values: [`arn:${partition(env)}:logs:us-east-1:${env.account}:delivery-source:*`],
+            },
+          ],
+        },
       ],
     });
 

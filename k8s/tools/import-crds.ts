@@ -5,7 +5,7 @@
  *
  * A CRD missing from the cache (the local mirror may lack it) is reported, and its committed binding is kept.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -63,14 +63,14 @@ for (const entry of importEntries()) {
   // --no-check-upgrade: the CLI's version check needs the network.
   // It runs inside the staging folder because it records every import it makes in the cdk8s.yaml of its working
   // directory, which must keep the upstream URLs.
-  execFileSync(
+  const result = spawnSync(
     cdk8sCli,
     ['import', `${entry.name}:=${cached}`, '--language', 'typescript', '--output', '.', '--no-check-upgrade'],
-    {
-      cwd: stage,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
+    { cwd: stage, encoding: 'utf8' },
   );
+  if (result.status !== 0) {
+    throw new Error(`cdk8s import of ${entry.name} failed:\n${result.stdout}${result.stderr}`);
+  }
 }
 fs.rmSync(target, { recursive: true, force: true });
 fs.renameSync(stage, target);

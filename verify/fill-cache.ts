@@ -1,0 +1,19 @@
+/**
+ * `make cache`: copies the pinned upstream CRDs and schemas into .cache/upstream from the shared mirror, downloading
+ * what the mirror lacks. Prints one warning per unavailable file and a summary; exits 0 even when some are missing,
+ * because verify reports exactly which kinds it then cannot check.
+ */
+import { DEFAULT_MIRROR_DIR, fillUpstreamCache, summarizeFill } from './upstream-cache';
+
+async function main(): Promise<void> {
+  const result = await fillUpstreamCache();
+  for (const { path, reason } of result.unavailable) {
+    console.warn(`warning: ${path} unavailable: ${reason}`);
+  }
+  console.log(summarizeFill(result, DEFAULT_MIRROR_DIR));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
