@@ -11,7 +11,7 @@ PRETTIER := $(BIN)/prettier
 VITEST   := $(BIN)/vitest
 BUILD    := .build
 STAGE    := $(BUILD)/dist
-# Limit synthesis to some environments, e.g. `make synth ENVIRONMENTS=dev` (default: all shipped ones).
+# `make synth ENVIRONMENTS=dev` synthesizes only those environments, into .build/dist (dist/ keeps all of them).
 ENVIRONMENTS ?=
 export ENVIRONMENTS
 
@@ -21,12 +21,17 @@ export ENVIRONMENTS
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
 synth:
 	@rm -rf $(STAGE) && mkdir -p $(STAGE)/k8s
+	@$(TSX) config/check.ts
 	@CDKTF_OUTDIR=$(STAGE)/terraform $(TSX) infra/main.ts & tf=$$!; \
 	  CDK8S_OUTDIR=$(STAGE)/k8s $(TSX) k8s/main.ts; \
 	  wait $$tf
-	@rm -rf $(BUILD)/dist.previous; if [ -d dist ]; then mv dist $(BUILD)/dist.previous; fi; \
-	  mv $(STAGE) dist; rm -rf $(BUILD)/dist.previous
-	@echo "synth: dist/terraform and dist/k8s written"
+	@if [ -n "$(ENVIRONMENTS)" ]; then \
+	  echo "synth: ENVIRONMENTS=$(ENVIRONMENTS) written to $(STAGE)/ (dist/ is replaced only by a full synth)"; \
+	else \
+	  rm -rf $(BUILD)/dist.previous; if [ -d dist ]; then mv dist $(BUILD)/dist.previous; fi; \
+	  mv $(STAGE) dist; rm -rf $(BUILD)/dist.previous; \
+	  echo "synth: dist/terraform and dist/k8s written"; \
+	fi
 
 ## test: everything CI checks, in order; ends with the drift check.
 test: imports typecheck lint unit synth verify drift

@@ -1,14 +1,13 @@
 import { App } from 'cdktf';
-import { loadEnvironments } from '../config';
+import { environmentsForCli } from '../config/cli';
 import { addEnvironmentStacks } from './app';
 
 // Entry point of the AWS layer (also what cdktf.json runs). The output directory comes from CDKTF_OUTDIR (set by
 // make and by the cdktf CLI). ENVIRONMENTS, a comma-separated list, limits which environments are synthesized.
-const only = (process.env.ENVIRONMENTS ?? '').split(',').filter((name) => name !== '');
 const app = new App({
   // Stack traces embed absolute paths; output must not depend on where the repository lives.
   stackTraces: false,
   context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
 });
-for (const env of loadEnvironments(only)) addEnvironmentStacks(app, env);
+for (const env of environmentsForCli(process.env.ENVIRONMENTS)) addEnvironmentStacks(app, env);
 app.synth();

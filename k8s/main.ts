@@ -1,14 +1,13 @@
 import * as path from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
-import { loadEnvironments } from '../config';
+import { environmentsForCli } from '../config/cli';
 import { NamespacesChart } from './charts/namespaces-chart';
 import { WorkloadIdentitiesChart } from './charts/workload-identities-chart';
 
 // Entry point of the Kubernetes layer (also what cdk8s.yaml runs): one app per environment, written to
 // <CDK8S_OUTDIR>/<env>/. ENVIRONMENTS, a comma-separated list, limits which environments are synthesized.
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist/k8s';
-const only = (process.env.ENVIRONMENTS ?? '').split(',').filter((name) => name !== '');
-for (const env of loadEnvironments(only)) {
+for (const env of environmentsForCli(process.env.ENVIRONMENTS)) {
   const app = new App({
     outdir: path.join(outdir, env.name),
     outputFileExtension: '.yaml',

@@ -62,6 +62,7 @@ const tsx = bin('tsx');
 const direct: Command = {
   label: 'synth (direct, as make runs it)',
   groups: [
+    [{ cmd: tsx, args: ['config/check.ts'] }],
     [
       { cmd: tsx, args: ['infra/main.ts'], env: { CDKTF_OUTDIR: path.join(out, 'terraform') } },
       { cmd: tsx, args: ['k8s/main.ts'], env: { CDK8S_OUTDIR: path.join(out, 'k8s') } },
