@@ -5,6 +5,7 @@ import { parseEnvironments } from './load';
 export * from './environment';
 export * from './load';
 export * from './naming';
+export * from './scheduling';
 
 /**
  * Loads and validates the shipped environments, optionally only those named (in the order given).

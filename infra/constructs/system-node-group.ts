@@ -8,14 +8,9 @@ import { Construct } from 'constructs';
 import { resourcePrefix, type EnvironmentConfig } from '../../config';
 import { ServiceRole } from './iam';
 
-/** The Kubernetes label every system node carries; platform components select it with a nodeSelector. */
-export const SYSTEM_NODE_LABEL = { key: 'node-role.sql-etl-on-eks/system', value: 'true' } as const;
+import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from '../../config/scheduling';
 
-/**
- * The taint on every system node (Kubernetes spelling of the effect): only pods that tolerate it (cluster add-ons and
- * the platform operators) run there, so ETL pods never crowd out DNS or the controllers.
- */
-export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' } as const;
+export { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT };
 
 /**
  * AWS managed policies of an EKS node role (system nodes and Karpenter nodes). The CNI policy sits on the node role
