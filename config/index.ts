@@ -2,7 +2,9 @@ import { environmentSources } from './environments';
 import type { EnvironmentConfig } from './environment';
 import { parseEnvironments } from './load';
 
+export * from './assets';
 export * from './environment';
+export * from './images';
 export * from './load';
 export * from './naming';
 export * from './scheduling';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -13,7 +12,9 @@ import {
   S3_PREFIXES,
   bucketArn,
   bucketName,
+  ecrRegistry,
   ecrRepositoryName,
+  ecrRepositoryUri,
   logGroupName,
   partition,
   resourcePrefix,
@@ -21,21 +22,18 @@ import {
 } from '../../config';
 import { ServiceRole, type PolicyStatement } from './iam';
 
+export {
+  ecrRegistry,
+  ecrRepositoryUri,
+  imageContentVersion,
+  type ImageSourceFile,
+} from '../../config/images';
+
 // ---------------------------------------------------------------------------------------------------------------
 // Names and ARNs computable from config (candidates for config/naming.ts: k8s needs the repository URI too).
 // ---------------------------------------------------------------------------------------------------------------
 
 type NamingInput = Pick<EnvironmentConfig, 'name' | 'prefix' | 'account' | 'region'>;
-
-/** ECR registry host of the environment's account and region. */
-export function ecrRegistry(env: Pick<EnvironmentConfig, 'account' | 'region'>): string {
-  return `${env.account}.dkr.ecr.${env.region}.amazonaws.com`;
-}
-
-/** `<registry>/<prefix>-<env>/<image>`: what a pod spec names (with a content-version tag). */
-export function ecrRepositoryUri(env: NamingInput, image: string): string {
-  return `${ecrRegistry(env)}/${ecrRepositoryName(env, image)}`;
-}
 
 /** ARN of the repository named by `ecrRepositoryName`. */
 export function ecrRepositoryArn(env: NamingInput, image: string): string {
@@ -77,27 +75,6 @@ export function logGroupArn(env: NamingInput, purpose: string): string {
  */
 const CONTENT_VERSION_COMMAND =
   'VERSION="$(find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"';
-
-/** One file of an image build context, path relative to the context root (`/`-separated). */
-export interface ImageSourceFile {
-  readonly path: string;
-  readonly content: string | Uint8Array;
-}
-
-/** The content version (image tag) of a build context; equal to what the image build computes from the archive. */
-export function imageContentVersion(files: readonly ImageSourceFile[]): string {
-  const listing = files
-    .map((f) => {
-      if (/[\\\n]/.test(f.path)) {
-        throw new Error(`image source file '${f.path}': backslashes and newlines are not allowed in paths`);
-      }
-      return { path: Buffer.from(`./${f.path}`), content: f.content };
-    })
-    .sort((a, b) => Buffer.compare(a.path, b.path))
-    .map((f) => `${createHash('sha256').update(f.content).digest('hex')}  ${f.path.toString()}\n`)
-    .join('');
-  return createHash('sha256').update(listing).digest('hex').slice(0, 16);
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Build settings.

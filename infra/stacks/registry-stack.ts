@@ -2,20 +2,12 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { bucketName, logGroupName } from '../../config';
+import { ETL_IMAGES, bucketName, logGroupName, type EtlImage } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { ImagePipeline } from '../constructs/image-pipeline';
 import type { FoundationStack } from './foundation-stack';
 
-/**
- * The ETL runtime images the kit builds; a later issue defines their Dockerfiles under etl/images/<image>/.
- * - `spark-runtime`: Spark 4 with Delta Lake, S3A and the kit's SQL runner.
- * - `arc-runtime`: the pinned Arc image extended with the kit's configuration.
- */
-export const ETL_IMAGES = ['spark-runtime', 'arc-runtime'] as const;
-
-/** One of {@link ETL_IMAGES}. */
-export type EtlImage = (typeof ETL_IMAGES)[number];
+export { ETL_IMAGES, type EtlImage } from '../../config/images';
 
 /** Purpose part of the image build log group name (`logGroupName(env, IMAGE_BUILD_LOGS)`). */
 export const IMAGE_BUILD_LOGS = 'image-builds';
