@@ -42,7 +42,22 @@ export function assetOf(repoRoot: string, file: string): Asset {
   return { file, key: assetKey(file, fs.readFileSync(absolute)) };
 }
 
-/** Every asset in the repository, sorted by path (hidden files and folders are skipped). */
+/**
+ * Files under the asset roots that are not uploaded: hidden files, Python caches and tests of the runners and jobs
+ * (they run in `make test`, not on the cluster). Machine-local files must never change what synth produces.
+ */
+export function isUploaded(file: string): boolean {
+  const parts = file.split('/');
+  const base = parts[parts.length - 1];
+  return (
+    !parts.some((part) => part.startsWith('.') || part === '__pycache__' || part === 'node_modules') &&
+    !base.endsWith('.pyc') &&
+    !/^test_.*\.py$/.test(base) &&
+    !/\.test\.ts$/.test(base)
+  );
+}
+
+/** Every asset in the repository, sorted by path (see {@link isUploaded} for what is skipped). */
 export function listAssets(repoRoot: string): Asset[] {
   const files: string[] = [];
   for (const root of ASSET_ROOTS) {
@@ -53,7 +68,7 @@ export function listAssets(repoRoot: string): Asset[] {
         .relative(repoRoot, path.join(entry.parentPath, entry.name))
         .split(path.sep)
         .join('/');
-      if (entry.isFile() && !relative.split('/').some((part) => part.startsWith('.'))) files.push(relative);
+      if (entry.isFile() && isUploaded(relative)) files.push(relative);
     }
   }
   return files.sort().map((file) => assetOf(repoRoot, file));

@@ -35,5 +35,5 @@ export function synthStack(stack: TerraformStack): { readonly raw: string; reado
 
 /** All resources of one type in synthesized JSON, by Terraform name. */
 export function resourcesOf(json: TerraformJson, type: string): Record<string, Record<string, unknown>> {
-  return json.resource[type] ?? {};
+  return json.resource?.[type] ?? {};
 }

@@ -51,6 +51,11 @@ describe('ClusterStack', () => {
   const { raw, json } = synth();
   const cluster = resourcesOf(json, 'aws_eks_cluster').cluster;
 
+  test('the VPC CNI enforces NetworkPolicies', () => {
+    const cni = resourcesOf(json, 'aws_eks_addon').addon_vpc_cni;
+    expect(JSON.parse(cni.configuration_values as string)).toEqual({ enableNetworkPolicy: 'true' });
+  });
+
   test('is named after the environment', () => {
     expect(build(PROD).node.id).toBe('prod-cluster');
     expect(cluster.name).toBe('sqletl-dev');

@@ -292,7 +292,11 @@ export class ClusterStack extends EnvironmentStack {
       });
 
     // DaemonSets that a node needs before it turns Ready: installed before the node group.
-    const vpcCni = addon('AddonVpcCni', 'vpc-cni', {});
+    // The CNI's network policy agent enforces the NetworkPolicies of the job namespace (default deny); without it
+    // the API server accepts them and nothing enforces them.
+    const vpcCni = addon('AddonVpcCni', 'vpc-cni', {
+      configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+    });
     const kubeProxy = addon('AddonKubeProxy', 'kube-proxy', {});
     const podIdentityAgent = addon('AddonPodIdentityAgent', 'eks-pod-identity-agent', {});
 

@@ -1,0 +1,529 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { ASSET_ROOTS, assetOf, assetUri } from '../assets';
+import type { EnvironmentConfig } from '../environment';
+import type { JobSpec, PipelineSpec, Schedule } from './model';
+import { DEFAULT_SIZE, SIZE_PRESETS } from './presets';
+import { RUNTIME_PARAMETER_NAMES, isRuntimeParameter } from './runtime-parameters';
+import {
+  PipelineSchema,
+  allowedKeysAt,
+  parseTimeout,
+  type JobDocument,
+  type PipelineDocument,
+} from './schema';
+
+/** Folder of the pipeline definitions, relative to the repository root. */
+export const PIPELINES_DIR = 'etl/pipelines';
+
+/** Folder job files are relative to. */
+export const JOBS_DIR = 'etl/jobs';
+
+/** Prefix of a parameter value that names an uploaded file: `asset:<path under etl/>`. */
+export const ASSET_PREFIX = 'asset:';
+
+/** What to do about a YAML syntax error, by the yaml library's error code. */
+const SYNTAX_HINTS: Record<string, string> = {
+  DUPLICATE_KEY: 'remove or rename one of the two keys',
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  BLOCK_AS_IMPLICIT_KEY: "quote the value, it contains ': '",
+  MULTILINE_IMPLICIT_KEY: "quote the value, it contains ': '",
+  default: 'check the indentation (items of one list or mapping start in the same column; spaces, not tabs)',
+};
+
+/** A `${NAME}` placeholder in a SQL file. */
+const SQL_PLACEHOLDER = /\$\{([^}]*)\}/g;
+const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * One or more invalid pipeline definitions. Each line of the message names the file, the field, the bad value and
+ * the fix; `problems` holds the lines.
+ */
+export class PipelineError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'PipelineError';
+  }
+}
+
+type PathKey = string | number;
+
+/** `jobs[2].dependsOn[0]`, `parameters.FOO`, `jobs[0].sparkConf["spark.sql.shuffle.partitions"]`. */
+export function formatPath(keys: readonly PropertyKey[]): string {
+  return keys
+    .map((key, i) => {
+      if (typeof key === 'number') return `[${key}]`;
+      const text = String(key);
+      if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(text)) return `[${JSON.stringify(text)}]`;
+      return i === 0 ? text : `.${text}`;
+    })
+    .join('');
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'missing';
+  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function valueAt(input: unknown, keys: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of keys) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  const normalized = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(normalized(word), normalized(candidate));
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+/** Collects the problems of one file, each with the line of the YAML node it concerns. */
+class Problems {
+  readonly lines: string[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly doc?: Document,
+    private readonly lineCounter?: LineCounter,
+  ) {}
+
+  /** `<file>: field <path>: <text> (line n)`; `keyOnly` points the line at the key (unknown fields). */
+  add(keys: readonly PathKey[], text: string, keyOnly = false): void {
+    const line = this.lineOf(keys, keyOnly);
+    const field = keys.length === 0 ? '(top level)' : formatPath(keys);
+    this.lines.push(`${this.file}: field ${field}: ${text}${line === undefined ? '' : ` (line ${line})`}`);
+  }
+
+  /** A problem without a field (YAML syntax, file system). */
+  addRaw(text: string): void {
+    this.lines.push(`${this.file}: ${text}`);
+  }
+
+  private lineOf(keys: readonly PathKey[], keyOnly: boolean): number | undefined {
+    if (this.doc === undefined || this.lineCounter === undefined) return undefined;
+    let node: unknown = this.doc.contents;
+    let found = node as Node | null;
+    for (const [i, key] of keys.entries()) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+        if (pair === undefined) break;
+        node = keyOnly && i === keys.length - 1 ? pair.key : pair.value;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+      } else {
+        break;
+      }
+      if (node !== null && typeof node === 'object' && 'range' in node) found = node as Node;
+    }
+    const offset = found?.range?.[0];
+    return offset === undefined ? undefined : this.lineCounter.linePos(offset).line;
+  }
+}
+
+function describeIssue(problems: Problems, input: unknown, issue: z.core.$ZodIssue): void {
+  const keys = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeysAt(keys);
+    for (const key of issue.keys) {
+      const guess = closest(key, allowed);
+      problems.add(
+        [...keys, key],
+        `unknown field; ${guess === undefined ? 'remove it or check the spelling' : `did you mean '${guess}'?`} ` +
+          `Allowed fields here are: ${allowed.join(', ')}`,
+        true,
+      );
+    }
+    return;
+  }
+  if (issue.code === 'invalid_key') {
+    const reason = issue.issues.map((i) => i.message).join('; ');
+    problems.add(keys, `key ${show(keys[keys.length - 1])} is not allowed: ${reason}`, true);
+    return;
+  }
+  const value = valueAt(input, keys);
+  if (value === undefined) {
+    problems.add(keys, `missing; ${issue.message}`);
+  } else if (issue.code === 'custom' && issue.params?.sentence === true) {
+    problems.add(keys, `${show(value)} ${issue.message}`);
+  } else {
+    problems.add(keys, `${show(value)} is not allowed: ${issue.message}`);
+  }
+}
+
+/** The pipeline name a file must declare: its base name without .yaml/.yml. */
+function expectedName(file: string): string {
+  return path.posix.basename(file).replace(/\.ya?ml$/, '');
+}
+
+function checkName(problems: Problems, file: string, name: unknown): void {
+  const expected = expectedName(file);
+  if (typeof name === 'string' && name !== expected) {
+    problems.add(
+      ['name'],
+      `${show(name)} does not match the file name; set name: ${expected} or rename the file to ${name}.yaml`,
+    );
+  }
+}
+
+/** Duplicate ids, unknown dependencies and cycles. */
+function checkDag(problems: Problems, jobs: readonly JobDocument[]): void {
+  const firstIndex = new Map<string, number>();
+  jobs.forEach((job, i) => {
+    const first = firstIndex.get(job.id);
+    if (first === undefined) firstIndex.set(job.id, i);
+    else {
+      problems.add(
+        ['jobs', i, 'id'],
+        `${show(job.id)} is already the id of jobs[${first}]; job ids must be unique in a pipeline, rename one`,
+      );
+    }
+  });
+  const ids = [...firstIndex.keys()];
+  let unknown = false;
+  jobs.forEach((job, i) =>
+    job.dependsOn.forEach((dep, k) => {
+      if (job.dependsOn.indexOf(dep) < k) {
+        problems.add(['jobs', i, 'dependsOn', k], `${show(dep)} is listed twice; remove the duplicate`);
+      } else if (dep === job.id) {
+        unknown = true;
+        problems.add(['jobs', i, 'dependsOn', k], `${show(dep)} is the job itself; remove it`);
+      } else if (!firstIndex.has(dep)) {
+        unknown = true;
+        const guess = closest(dep, ids);
+        problems.add(
+          ['jobs', i, 'dependsOn', k],
+          `${show(dep)} is not a job of this pipeline; ${guess === undefined ? '' : `did you mean '${guess}'? `}` +
+            `defined jobs are: ${ids.join(', ')}`,
+        );
+      }
+    }),
+  );
+  // A cycle through an unknown or duplicate id would be a consequence of that problem; report it alone.
+  if (unknown || firstIndex.size < jobs.length) return;
+  for (const cycle of findCycles(jobs)) {
+    // Point at the edge leaving the cycle's first job in file order.
+    const start = cycle.indexOf(Math.min(...cycle));
+    const ordered = [...cycle.slice(start), ...cycle.slice(0, start)];
+    const from = jobs[ordered[0]];
+    const to = jobs[ordered[1 % ordered.length]].id;
+    const names = [...ordered, ordered[0]].map((i) => jobs[i].id);
+    problems.add(
+      ['jobs', ordered[0], 'dependsOn', from.dependsOn.indexOf(to)],
+      `${show(to)} closes a dependency cycle (→ means 'depends on'): ${names.join(' → ')}; ` +
+        'remove one of these dependencies',
+    );
+  }
+}
+
+/** Every distinct cycle of the dependency graph, as job indexes in dependency order (a depends on b …). */
+function findCycles(jobs: readonly JobDocument[]): number[][] {
+  const index = new Map(jobs.map((job, i) => [job.id, i]));
+  const state = jobs.map(() => 'new' as 'new' | 'open' | 'done');
+  const stack: number[] = [];
+  const seen = new Set<string>();
+  const cycles: number[][] = [];
+  const visit = (i: number): void => {
+    state[i] = 'open';
+    stack.push(i);
+    for (const dep of jobs[i].dependsOn) {
+      const j = index.get(dep)!;
+      if (state[j] === 'open') {
+        const cycle = stack.slice(stack.indexOf(j));
+        const key = [...cycle].sort((a, b) => a - b).join(',');
+        if (!seen.has(key)) {
+          seen.add(key);
+          cycles.push(cycle);
+        }
+      } else if (state[j] === 'new') {
+        visit(j);
+      }
+    }
+    stack.pop();
+    state[i] = 'done';
+  };
+  jobs.forEach((_, i) => {
+    if (state[i] === 'new') visit(i);
+  });
+  return cycles;
+}
+
+/** Job files: present under etl/jobs/. Returns the files' texts (for the SQL parameter scan). */
+function checkJobFiles(
+  problems: Problems,
+  repoRoot: string,
+  jobIndex: number,
+  job: JobDocument,
+): Map<number, string> {
+  const texts = new Map<number, string>();
+  const files = job.files ?? [job.file!];
+  files.forEach((file, k) => {
+    const relative = `${JOBS_DIR}/${file}`;
+    const absolute = path.join(repoRoot, relative);
+    const keys: PathKey[] =
+      job.files === undefined ? ['jobs', jobIndex, 'file'] : ['jobs', jobIndex, 'files', k];
+    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) {
+      const dir = path.dirname(absolute);
+      const siblings = fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .filter((f) => path.extname(f) === path.extname(file))
+            .sort()
+        : [];
+      const hint =
+        siblings.length > 0
+          ? `; that folder has ${siblings.slice(0, 5).join(', ')}${siblings.length > 5 ? ', …' : ''}`
+          : '';
+      problems.add(
+        keys,
+        `${show(file)} does not exist: looked for ${relative}${hint}; create the file or fix the path (relative to ${JOBS_DIR}/)`,
+      );
+      return;
+    }
+    texts.set(k, fs.readFileSync(absolute, 'utf8'));
+  });
+  return texts;
+}
+
+/** Parameters: no runtime names, and `asset:` values point at an uploaded file. */
+function checkParameters(
+  problems: Problems,
+  repoRoot: string,
+  keys: readonly PathKey[],
+  parameters: Readonly<Record<string, string>>,
+): void {
+  for (const [name, value] of Object.entries(parameters)) {
+    if (isRuntimeParameter(name)) {
+      problems.add(
+        [...keys, name],
+        `key ${show(name)} is supplied by the runtime for every job; use it without declaring it, or pick another name`,
+        true,
+      );
+    }
+    if (!value.startsWith(ASSET_PREFIX)) continue;
+    const problem = assetProblem(repoRoot, value.slice(ASSET_PREFIX.length));
+    if (problem !== undefined) problems.add([...keys, name], `${show(value)} ${problem}`);
+  }
+}
+
+function assetProblem(repoRoot: string, relative: string): string | undefined {
+  const file = `etl/${relative}`;
+  const example = 'asset:jobs/customer-scd2/data/contacts.csv';
+  if (
+    relative.includes('\\') ||
+    relative.split('/').some((part) => part === '' || part === '.' || part === '..')
+  ) {
+    return `is not a path under etl/ with '/' separators; write it like ${example}`;
+  }
+  if (!ASSET_ROOTS.some((root) => file.startsWith(`${root}/`))) {
+    return `points at ${file}, which is not uploaded (only ${ASSET_ROOTS.join(' and ')} are); move the file there and write it like ${example}`;
+  }
+  const absolute = path.join(repoRoot, file);
+  if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) {
+    return `points at ${file}, which does not exist; create it or fix the path (relative to etl/, e.g. ${example})`;
+  }
+  return undefined;
+}
+
+/** `${NAME}` placeholders of a SQL file that nothing supplies. */
+function checkSqlPlaceholders(
+  problems: Problems,
+  keys: readonly PathKey[],
+  file: string,
+  text: string,
+  parameters: Readonly<Record<string, string>>,
+): void {
+  const reported = new Set<string>();
+  for (const match of text.matchAll(SQL_PLACEHOLDER)) {
+    const name = match[1];
+    // Names with dots or colons (${spark.sql.x}, ${hivevar:x}) are Spark's own substitutions.
+    if (!PARAMETER_NAME.test(name) || reported.has(name)) continue;
+    if (name in parameters || RUNTIME_PARAMETER_NAMES.includes(name)) continue;
+    reported.add(name);
+    const line = text.slice(0, match.index).split('\n').length;
+    problems.add(
+      [...keys],
+      `${show(file)} uses \${${name}} (line ${line} of ${JOBS_DIR}/${file}), which neither the pipeline, the job nor ` +
+        `the runtime supplies; add ${name}: <value> under the job's or the pipeline's parameters, or remove it ` +
+        `(runtime parameters: ${RUNTIME_PARAMETER_NAMES.join(', ')})`,
+    );
+  }
+}
+
+function resolveParameters(
+  repoRoot: string,
+  parameters: Readonly<Record<string, string>>,
+  env: EnvironmentConfig | undefined,
+): Record<string, string> {
+  if (env === undefined) return { ...parameters };
+  return Object.fromEntries(
+    Object.entries(parameters).map(([name, value]) => [
+      name,
+      value.startsWith(ASSET_PREFIX)
+        ? assetUri(env, assetOf(repoRoot, `etl/${value.slice(ASSET_PREFIX.length)}`))
+        : value,
+    ]),
+  );
+}
+
+function toJobSpec(
+  repoRoot: string,
+  doc: PipelineDocument,
+  job: JobDocument,
+  env: EnvironmentConfig | undefined,
+): JobSpec {
+  const size = job.resources !== undefined ? 'custom' : (job.size ?? DEFAULT_SIZE);
+  const arcEnvironment = job.runtime === 'arc' ? (job.environment ?? env?.name) : undefined;
+  return {
+    id: job.id,
+    runtime: job.runtime,
+    files: job.files ?? [job.file!],
+    size,
+    resources: job.resources ?? SIZE_PRESETS[size === 'custom' ? DEFAULT_SIZE : size],
+    sparkConf: job.sparkConf,
+    ...(arcEnvironment === undefined ? {} : { arcEnvironment }),
+    parameters: resolveParameters(repoRoot, { ...doc.parameters, ...job.parameters }, env),
+    retries: job.retries,
+    timeoutSeconds: parseTimeout(job.timeout)!,
+    dependsOn: job.dependsOn,
+  };
+}
+
+/** The problems of one file and, when there are none, its spec. */
+function checkPipeline(
+  file: string,
+  text: string,
+  repoRoot: string,
+  env: EnvironmentConfig | undefined,
+): { spec?: PipelineSpec; problems: string[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    // Later syntax errors are mostly consequences of the first; report it alone.
+    const [error] = doc.errors;
+    const { line, col } = lineCounter.linePos(error.pos[0]);
+    const more = doc.errors.length > 1 ? ` (${doc.errors.length - 1} more after it; fix this one first)` : '';
+    return {
+      problems: [
+        `${file}: line ${line}, column ${col}: YAML syntax error: ${error.message.split('\n')[0]}; ` +
+          `${SYNTAX_HINTS[error.code] ?? SYNTAX_HINTS.default}${more}`,
+      ],
+    };
+  }
+  const input: unknown = doc.toJS();
+  const problems = new Problems(file, doc, lineCounter);
+  checkName(problems, file, valueAt(input, ['name']));
+  const result = PipelineSchema.safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) describeIssue(problems, input, issue);
+    return { problems: problems.lines };
+  }
+  const pipeline = result.data;
+  checkDag(problems, pipeline.jobs);
+  checkParameters(problems, repoRoot, ['parameters'], pipeline.parameters);
+  pipeline.jobs.forEach((job, i) => {
+    checkParameters(problems, repoRoot, ['jobs', i, 'parameters'], job.parameters);
+    const texts = checkJobFiles(problems, repoRoot, i, job);
+    if (job.runtime !== 'sql') return;
+    const merged = { ...pipeline.parameters, ...job.parameters };
+    for (const [k, sql] of texts) {
+      const keys: PathKey[] = job.files === undefined ? ['jobs', i, 'file'] : ['jobs', i, 'files', k];
+      checkSqlPlaceholders(problems, keys, (job.files ?? [job.file!])[k], sql, merged);
+    }
+  });
+  if (problems.lines.length > 0) return { problems: problems.lines };
+
+  const schedule: Schedule | undefined = pipeline.schedule;
+  const spec: PipelineSpec = {
+    file,
+    name: pipeline.name,
+    description: pipeline.description,
+    owner: pipeline.owner,
+    tags: pipeline.tags,
+    ...(schedule === undefined ? {} : { schedule }),
+    concurrencyPolicy: pipeline.concurrencyPolicy,
+    parameters: resolveParameters(repoRoot, pipeline.parameters, env),
+    jobs: pipeline.jobs.map((job) => toJobSpec(repoRoot, pipeline, job, env)),
+  };
+  return { spec, problems: [] };
+}
+
+/**
+ * Validates one pipeline file and resolves its defaults. `file` is the path relative to the repository root (it
+ * names the pipeline and appears in messages). With `env`, `asset:` parameters become S3 URIs and arc jobs get the
+ * environment's name as their Arc environment; without it both stay as written. Throws PipelineError listing every
+ * problem of the file.
+ */
+export function parsePipeline(
+  file: string,
+  text: string,
+  repoRoot: string,
+  env?: EnvironmentConfig,
+): PipelineSpec {
+  const { spec, problems } = checkPipeline(file, text, repoRoot, env);
+  if (spec === undefined) throw new PipelineError(problems);
+  return spec;
+}
+
+/** The pipeline files under etl/pipelines/ (`.yaml` and `.yml`), repository-relative and sorted. */
+export function pipelineFiles(repoRoot: string): string[] {
+  const dir = path.join(repoRoot, PIPELINES_DIR);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name) && !entry.name.startsWith('.'))
+    .map((entry) => `${PIPELINES_DIR}/${entry.name}`)
+    .sort();
+}
+
+/**
+ * Loads and validates every pipeline under etl/pipelines/, sorted by file. Throws one PipelineError listing the
+ * problems of every invalid file, and duplicate names across files.
+ */
+export function loadPipelines(repoRoot: string, env?: EnvironmentConfig): PipelineSpec[] {
+  const problems: string[] = [];
+  const specs: PipelineSpec[] = [];
+  const owners = new Map<string, string>();
+  for (const file of pipelineFiles(repoRoot)) {
+    const result = checkPipeline(file, fs.readFileSync(path.join(repoRoot, file), 'utf8'), repoRoot, env);
+    problems.push(...result.problems);
+    if (result.spec === undefined) continue;
+    const other = owners.get(result.spec.name);
+    if (other !== undefined) {
+      problems.push(
+        `${file}: field name: ${show(result.spec.name)} is already the name of ${other}; pipeline names must be ` +
+          'unique (each becomes a WorkflowTemplate); delete or rename one of the two files',
+      );
+      continue;
+    }
+    owners.set(result.spec.name, file);
+    specs.push(result.spec);
+  }
+  if (problems.length > 0) throw new PipelineError(problems);
+  return specs;
+}

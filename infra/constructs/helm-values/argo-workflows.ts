@@ -1,0 +1,191 @@
+import { bucketName, NAMESPACES, S3_PREFIXES, WORKLOADS, type EnvironmentConfig } from '../../../config';
+import {
+  highAvailability,
+  replicasFor,
+  resources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  serviceAccountValues,
+  systemPlacement,
+  type ContainerSecurityContext,
+  type PodSecurityContext,
+  type Resources,
+  type ServiceAccountValues,
+  type Toleration,
+} from './common';
+import { OIDC_CLIENT_SECRETS } from './secrets';
+
+/** Argo UI SSO callback path (the edge stack registers `<url>/oauth2/callback` with Cognito). */
+export const ARGO_SSO_CALLBACK_PATH = '/oauth2/callback';
+
+/** Argo's own user id in its images (argoexec, argocli, workflow-controller). */
+const ARGO_UID = 8737;
+
+/** Workflows are deleted this long after they succeed (their artifacts and logs stay in S3). */
+export const ARGO_TTL_AFTER_SUCCESS_SECONDS = 24 * 3600;
+/** Failed workflows are kept longer, for debugging. */
+export const ARGO_TTL_AFTER_FAILURE_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Permissions the executor (`argo-workflow` service account, created by the kit) needs in the job namespace, beyond
+ * what its resource templates do with SparkApplications. The chart's own workflow Role also grants `pods/exec`,
+ * so the kit creates this least-privilege Role instead (`workflow.rbac.create: false`). Contract with the k8s layer.
+ */
+export const ARGO_EXECUTOR_RULES = [
+  { apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] },
+] as const;
+
+interface ArgoComponent {
+  readonly replicas: number;
+  readonly pdb: { readonly enabled: boolean; readonly minAvailable?: number };
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+  readonly resources: Resources;
+  readonly podSecurityContext: PodSecurityContext;
+  readonly securityContext: ContainerSecurityContext;
+}
+
+/** What the Argo Workflows values need from other stacks. */
+export interface ArgoWorkflowsValuesProps {
+  /** OIDC issuer of the Cognito user pool (cross-stack reference). */
+  readonly issuerUrl: string;
+  /** Base URL of the Argo UI (`https://host`), as Cognito knows it. */
+  readonly uiUrl: string;
+}
+
+/** The values of argo-workflows 1.0.18 (Argo Workflows v4.0.6) the kit sets. */
+export interface ArgoWorkflowsValues {
+  readonly singleNamespace: false;
+  readonly crds: { readonly install: true; readonly keep: true };
+  readonly workflow: {
+    readonly serviceAccount: { readonly create: false; readonly name: string };
+    readonly rbac: { readonly create: false };
+  };
+  readonly controller: ArgoComponent & {
+    readonly workflowNamespaces: readonly string[];
+    readonly workflowDefaults: {
+      readonly spec: {
+        readonly serviceAccountName: string;
+        readonly ttlStrategy: { readonly secondsAfterSuccess: number; readonly secondsAfterFailure: number };
+        readonly podGC: { readonly strategy: 'OnPodSuccess'; readonly deleteDelayDuration: string };
+        readonly securityContext: PodSecurityContext;
+      };
+    };
+    readonly metricsConfig: { readonly enabled: true };
+    readonly serviceAccount: { readonly create: true; readonly name: string };
+  };
+  readonly executor: { readonly resources: Resources; readonly securityContext: ContainerSecurityContext };
+  readonly server: ArgoComponent & {
+    readonly authModes: readonly ['sso'];
+    readonly secure: true;
+    readonly serviceAccount: ServiceAccountValues;
+    readonly ingress: { readonly enabled: false };
+    readonly sso: {
+      readonly enabled: true;
+      readonly issuer: string;
+      readonly clientId: { readonly name: string; readonly key: string };
+      readonly clientSecret: { readonly name: string; readonly key: string };
+      readonly redirectUrl: string;
+      readonly scopes: readonly string[];
+      readonly rbac: { readonly enabled: true };
+      readonly customGroupClaimName: string;
+      readonly sessionExpiry: string;
+    };
+  };
+  readonly useStaticCredentials: false;
+  readonly artifactRepository: {
+    readonly archiveLogs: true;
+    readonly s3: {
+      readonly bucket: string;
+      readonly endpoint: string;
+      readonly region: string;
+      readonly insecure: false;
+      readonly keyFormat: string;
+      readonly useSDKCreds: true;
+    };
+  };
+}
+
+const argoComponent = (env: EnvironmentConfig, res: Resources, readOnlyRoot: boolean): ArgoComponent => ({
+  replicas: replicasFor(env),
+  pdb: highAvailability(env) ? { enabled: true, minAvailable: 1 } : { enabled: false },
+  ...systemPlacement(),
+  resources: res,
+  podSecurityContext: restrictedPodSecurityContext({ runAsUser: ARGO_UID, runAsGroup: ARGO_UID }),
+  securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: readOnlyRoot }),
+});
+
+/**
+ * Argo Workflows: controller for the ETL namespace, UI with Cognito SSO only, artifacts and archived logs in the
+ * assets bucket through the SDK's credential chain (EKS Pod Identity), no ingress (the k8s layer's ALB ingress).
+ */
+export function argoWorkflowsValues(
+  env: EnvironmentConfig,
+  props: ArgoWorkflowsValuesProps,
+): ArgoWorkflowsValues {
+  const sso = OIDC_CLIENT_SECRETS.argo;
+  return {
+    singleNamespace: false,
+    crds: { install: true, keep: true },
+    workflow: {
+      serviceAccount: { create: false, name: WORKLOADS.argoWorkflow.serviceAccount },
+      rbac: { create: false },
+    },
+    controller: {
+      ...argoComponent(env, resources('200m', '256Mi', '1', '1Gi'), true),
+      workflowNamespaces: [NAMESPACES.sparkJobs],
+      workflowDefaults: {
+        spec: {
+          serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
+          ttlStrategy: {
+            secondsAfterSuccess: ARGO_TTL_AFTER_SUCCESS_SECONDS,
+            secondsAfterFailure: ARGO_TTL_AFTER_FAILURE_SECONDS,
+          },
+          // Succeeded pods go at once (their logs are archived); failed ones stay until the workflow's TTL.
+          podGC: { strategy: 'OnPodSuccess', deleteDelayDuration: '60s' },
+          securityContext: restrictedPodSecurityContext({ runAsUser: ARGO_UID, runAsGroup: ARGO_UID }),
+        },
+      },
+      metricsConfig: { enabled: true },
+      serviceAccount: { create: true, name: 'argo-workflows-controller' },
+    },
+    executor: {
+      resources: resources('50m', '64Mi', '500m', '256Mi'),
+      securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: true }),
+    },
+    server: {
+      ...argoComponent(env, resources('100m', '128Mi', '1', '512Mi'), true),
+      authModes: ['sso'],
+      // TLS from the ALB to the server (self-signed; the ingress uses backend-protocol HTTPS).
+      secure: true,
+      serviceAccount: serviceAccountValues(env, WORKLOADS.argoServer),
+      ingress: { enabled: false },
+      sso: {
+        enabled: true,
+        issuer: props.issuerUrl,
+        clientId: { name: sso.name, key: 'client-id' },
+        clientSecret: { name: sso.name, key: 'client-secret' },
+        redirectUrl: `${props.uiUrl}${ARGO_SSO_CALLBACK_PATH}`,
+        scopes: ['openid', 'email', 'profile'],
+        // SSO users act as the service account whose `workflows.argoproj.io/rbac-rule` matches them (k8s layer);
+        // without a match they get nothing.
+        rbac: { enabled: true },
+        customGroupClaimName: 'cognito:groups',
+        sessionExpiry: '8h',
+      },
+    },
+    useStaticCredentials: false,
+    artifactRepository: {
+      archiveLogs: true,
+      s3: {
+        bucket: bucketName(env, 'assets'),
+        endpoint: `s3.${env.region}.amazonaws.com`,
+        region: env.region,
+        insecure: false,
+        keyFormat: `${S3_PREFIXES.argoArtifacts}{{workflow.namespace}}/{{workflow.name}}/{{pod.name}}`,
+        // Pod Identity: the SDK's default chain; no static keys, no role ARN.
+        useSDKCreds: true,
+      },
+    },
+  };
+}

@@ -1,0 +1,297 @@
+import { NODE_POOLS, WORKLOADS, type EnvironmentConfig } from '../../../config';
+import {
+  resources,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  SYSTEM_TOLERATION,
+  systemPlacement,
+  tolerationOf,
+  type ContainerSecurityContext,
+  type PodSecurityContext,
+  type Resources,
+  type Toleration,
+} from './common';
+import { OIDC_CLIENT_SECRETS } from './secrets';
+
+/** JupyterHub's OAuth callback path (the edge stack registers `<url>/hub/oauth_callback` with Cognito). */
+export const JUPYTERHUB_CALLBACK_PATH = '/hub/oauth_callback';
+
+/**
+ * StorageClass of the hub database and the users' home volumes: EBS gp3, encrypted with the project key. The k8s
+ * layer creates it (provisioner ebs.csi.aws.com, `type: gp3`, `encrypted: "true"`, `kmsKeyId`,
+ * `volumeBindingMode: WaitForFirstConsumer`, `allowVolumeExpansion: true`).
+ */
+export const GP3_STORAGE_CLASS = 'gp3';
+
+/**
+ * Cognito users (e-mail addresses) who administer JupyterHub.
+ * Candidate for a config field `jupyterhub.adminUsers`.
+ * @default []
+ */
+export const JUPYTERHUB_ADMIN_USERS: readonly string[] = [];
+
+/** Seconds of inactivity after which a notebook server is stopped (its home volume is kept). */
+export const JUPYTERHUB_CULL_TIMEOUT_SECONDS = 3600;
+
+/** Home volume size of each user. */
+export const JUPYTERHUB_HOME_SIZE = '10Gi';
+
+/** A notebook server profile users choose from. */
+export interface NotebookProfile {
+  readonly slug: string;
+  /** Runtime name shown before the size. */
+  readonly title: string;
+  readonly description: string;
+  readonly image: string;
+  /** CPU cores, guaranteed and limit. */
+  readonly cpu: number;
+  /** Memory in GiB, guaranteed and limit. */
+  readonly memoryGiB: number;
+  readonly default?: boolean;
+}
+
+/**
+ * The Arc image the original guidance runs notebooks with (../shared/upstream/versions.json `images`). It carries
+ * Arc's Spark 3.3 runtime; its notebook server must come from that image (or the kit's arc-runtime build of it).
+ */
+export const ARC_NOTEBOOK_IMAGE =
+  'ghcr.io/tripl-ai/arc:arc_4.2.0_spark_3.3.4_scala_2.12_hadoop_3.3.2_4.2.1_slim';
+
+/** Jupyter Docker Stacks' PySpark notebook on Spark 4.0 (the same major as the jobs' apache/spark:4.0.4). */
+export const PYSPARK_NOTEBOOK_IMAGE = 'quay.io/jupyter/pyspark-notebook:spark-4.0.1';
+
+/** The profiles; the display name states the size, so it always matches the resources below. */
+export const NOTEBOOK_PROFILES: readonly NotebookProfile[] = [
+  {
+    slug: 'arc',
+    title: 'Arc (Spark 3.3)',
+    description: 'Arc notebooks: develop and test Arc ETL jobs interactively.',
+    image: ARC_NOTEBOOK_IMAGE,
+    cpu: 2,
+    memoryGiB: 8,
+    default: true,
+  },
+  {
+    slug: 'pyspark',
+    title: 'PySpark (Spark 4)',
+    description: 'PySpark and Spark SQL on Spark 4.',
+    image: PYSPARK_NOTEBOOK_IMAGE,
+    cpu: 4,
+    memoryGiB: 16,
+  },
+];
+
+/** `Arc (Spark 3.3) — 2 CPU, 8 GiB RAM` */
+export function profileDisplayName(profile: NotebookProfile): string {
+  return `${profile.title} — ${profile.cpu} CPU, ${profile.memoryGiB} GiB RAM`;
+}
+
+interface KubespawnerProfile {
+  readonly display_name: string;
+  readonly description: string;
+  readonly slug: string;
+  readonly default?: true;
+  readonly kubespawner_override: {
+    readonly image: string;
+    readonly cpu_guarantee: number;
+    readonly cpu_limit: number;
+    /** KubeSpawner byte units: `G` is 1024³. */
+    readonly mem_guarantee: string;
+    readonly mem_limit: string;
+  };
+}
+
+type EnvFromSecret = {
+  readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
+};
+
+/** What the JupyterHub values need from other stacks. */
+export interface JupyterhubValuesProps {
+  /** Base URL of the Cognito hosted UI (`https://<domain>.auth.<region>.amazoncognito.com`). */
+  readonly hostedUiUrl: string;
+  /** Base URL of JupyterHub (`https://host`), as Cognito knows it. */
+  readonly uiUrl: string;
+}
+
+/** The values of the JupyterHub chart 4.4.0 the kit sets (validated against its values schema in tests). */
+export interface JupyterhubValues {
+  readonly hub: {
+    readonly config: {
+      readonly JupyterHub: { readonly authenticator_class: 'generic-oauth' };
+      readonly GenericOAuthenticator: {
+        readonly authorize_url: string;
+        readonly token_url: string;
+        readonly userdata_url: string;
+        readonly oauth_callback_url: string;
+        readonly scope: readonly string[];
+        readonly username_claim: string;
+        readonly login_service: string;
+        readonly allow_all: true;
+        readonly admin_users: readonly string[];
+      };
+      readonly KubeSpawner: {
+        readonly automount_service_account_token: false;
+        readonly container_security_context: ContainerSecurityContext;
+        readonly pod_security_context: PodSecurityContext;
+      };
+    };
+    readonly extraEnv: Readonly<Record<'OAUTH_CLIENT_ID' | 'OAUTH_CLIENT_SECRET', EnvFromSecret>>;
+    readonly db: {
+      readonly type: 'sqlite-pvc';
+      readonly pvc: { readonly storageClassName: string; readonly storage: string };
+    };
+    readonly nodeSelector: Readonly<Record<string, string>>;
+    readonly resources: Resources;
+    readonly podSecurityContext: PodSecurityContext;
+    readonly containerSecurityContext: ContainerSecurityContext;
+    readonly serviceAccount: { readonly create: true };
+    readonly networkPolicy: { readonly enabled: true };
+  };
+  readonly proxy: {
+    readonly service: { readonly type: 'ClusterIP' };
+    readonly chp: {
+      readonly nodeSelector: Readonly<Record<string, string>>;
+      readonly resources: Resources;
+      readonly containerSecurityContext: ContainerSecurityContext;
+      readonly networkPolicy: { readonly enabled: true };
+    };
+  };
+  readonly singleuser: {
+    readonly serviceAccountName: string;
+    readonly networkPolicy: { readonly enabled: true };
+    readonly nodeSelector: Readonly<Record<string, string>>;
+    readonly allowPrivilegeEscalation: false;
+    readonly storage: {
+      readonly type: 'dynamic';
+      readonly capacity: string;
+      readonly dynamic: { readonly storageClass: string };
+    };
+    readonly profileList: readonly KubespawnerProfile[];
+  };
+  readonly scheduling: {
+    readonly userScheduler: { readonly enabled: false };
+    readonly userPlaceholder: { readonly enabled: false };
+    readonly podPriority: { readonly enabled: false };
+    readonly corePods: {
+      readonly tolerations: readonly Toleration[];
+      readonly nodeAffinity: { readonly matchNodePurpose: 'ignore' };
+    };
+    readonly userPods: {
+      readonly tolerations: readonly Toleration[];
+      readonly nodeAffinity: { readonly matchNodePurpose: 'ignore' };
+    };
+  };
+  readonly prePuller: {
+    readonly hook: { readonly enabled: false };
+    readonly continuous: { readonly enabled: false };
+  };
+  readonly ingress: { readonly enabled: false };
+  readonly cull: {
+    readonly enabled: true;
+    readonly users: false;
+    readonly timeout: number;
+    readonly every: number;
+  };
+  readonly rbac: { readonly create: true };
+}
+
+const fromSecret = (key: string): EnvFromSecret => ({
+  valueFrom: { secretKeyRef: { name: OIDC_CLIENT_SECRETS.jupyterhub.name, key } },
+});
+
+/**
+ * JupyterHub: Cognito sign-in (GenericOAuthenticator), hub and proxy on the system nodes, notebook servers on the
+ * notebooks NodePool with persistent gp3 homes, idle servers stopped after an hour, no ingress (k8s layer).
+ */
+export function jupyterhubValues(_env: EnvironmentConfig, props: JupyterhubValuesProps): JupyterhubValues {
+  const placement = systemPlacement();
+  const notebooks = NODE_POOLS.notebooks;
+  return {
+    hub: {
+      config: {
+        JupyterHub: { authenticator_class: 'generic-oauth' },
+        GenericOAuthenticator: {
+          authorize_url: `${props.hostedUiUrl}/oauth2/authorize`,
+          token_url: `${props.hostedUiUrl}/oauth2/token`,
+          userdata_url: `${props.hostedUiUrl}/oauth2/userInfo`,
+          oauth_callback_url: `${props.uiUrl}${JUPYTERHUB_CALLBACK_PATH}`,
+          scope: ['openid', 'email', 'profile'],
+          username_claim: 'email',
+          login_service: 'Cognito',
+          // Only administrators create users in the pool (no self sign-up), so every pool user may sign in.
+          allow_all: true,
+          admin_users: [...JUPYTERHUB_ADMIN_USERS],
+        },
+        KubeSpawner: {
+          // Notebook users get AWS credentials (IRSA token, mounted by EKS) but no Kubernetes API token.
+          automount_service_account_token: false,
+          container_security_context: restrictedContainerSecurityContext(),
+          pod_security_context: restrictedPodSecurityContext({ fsGroup: 100 }),
+        },
+      },
+      // OAuthenticator reads the client from these variables; the Secret comes from External Secrets.
+      extraEnv: {
+        OAUTH_CLIENT_ID: fromSecret('client-id'),
+        OAUTH_CLIENT_SECRET: fromSecret('client-secret'),
+      },
+      db: { type: 'sqlite-pvc', pvc: { storageClassName: GP3_STORAGE_CLASS, storage: '1Gi' } },
+      nodeSelector: placement.nodeSelector,
+      resources: resources('200m', '512Mi', '1', '1Gi'),
+      podSecurityContext: restrictedPodSecurityContext({ fsGroup: 1000 }),
+      containerSecurityContext: restrictedContainerSecurityContext({ runAsUser: 1000, runAsGroup: 1000 }),
+      // The hub's Role (pods, PVCs, events in its namespace) is bound to the hub's own service account only.
+      serviceAccount: { create: true },
+      networkPolicy: { enabled: true },
+    },
+    proxy: {
+      service: { type: 'ClusterIP' },
+      chp: {
+        nodeSelector: placement.nodeSelector,
+        resources: resources('100m', '128Mi', '500m', '512Mi'),
+        containerSecurityContext: restrictedContainerSecurityContext({ runAsUser: 65534, runAsGroup: 65534 }),
+        networkPolicy: { enabled: true },
+      },
+    },
+    singleuser: {
+      serviceAccountName: WORKLOADS.jupyterSingleUser.serviceAccount,
+      networkPolicy: { enabled: true },
+      nodeSelector: { [notebooks.label.key]: notebooks.label.value },
+      allowPrivilegeEscalation: false,
+      storage: {
+        type: 'dynamic',
+        capacity: JUPYTERHUB_HOME_SIZE,
+        dynamic: { storageClass: GP3_STORAGE_CLASS },
+      },
+      profileList: NOTEBOOK_PROFILES.map((profile) => ({
+        display_name: profileDisplayName(profile),
+        description: profile.description,
+        slug: profile.slug,
+        ...(profile.default === true ? { default: true as const } : {}),
+        kubespawner_override: {
+          image: profile.image,
+          cpu_guarantee: profile.cpu,
+          cpu_limit: profile.cpu,
+          mem_guarantee: `${profile.memoryGiB}G`,
+          mem_limit: `${profile.memoryGiB}G`,
+        },
+      })),
+    },
+    scheduling: {
+      // Karpenter packs and provisions nodes; the chart's scheduler and placeholders would fight it.
+      userScheduler: { enabled: false },
+      userPlaceholder: { enabled: false },
+      podPriority: { enabled: false },
+      corePods: { tolerations: [SYSTEM_TOLERATION], nodeAffinity: { matchNodePurpose: 'ignore' } },
+      userPods: {
+        tolerations: [tolerationOf(notebooks.taint)],
+        nodeAffinity: { matchNodePurpose: 'ignore' },
+      },
+    },
+    // Image pullers are DaemonSets on every node; notebook nodes come and go with Karpenter.
+    prePuller: { hook: { enabled: false }, continuous: { enabled: false } },
+    ingress: { enabled: false },
+    // Servers are stopped, users (and their home volumes) kept.
+    cull: { enabled: true, users: false, timeout: JUPYTERHUB_CULL_TIMEOUT_SECONDS, every: 300 },
+    rbac: { create: true },
+  };
+}

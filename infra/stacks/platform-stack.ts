@@ -1,0 +1,259 @@
+import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+import type { Release } from '@cdktf/provider-helm/lib/release';
+import { DataTerraformRemoteStateS3, Fn, TerraformOutput } from 'cdktf';
+import type { Construct } from 'constructs';
+import { clusterName, datalakeBucketName, NAMESPACES, stateKey, type EnvironmentConfig } from '../../config';
+import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
+import { argoCdValues } from '../constructs/helm-values/argo-cd';
+import { argoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
+import { fluentBitValues } from '../constructs/helm-values/aws-for-fluent-bit';
+import { loadBalancerControllerValues } from '../constructs/helm-values/aws-load-balancer-controller';
+import { highAvailability } from '../constructs/helm-values/common';
+import { jupyterhubValues } from '../constructs/helm-values/jupyterhub';
+import { karpenterValues } from '../constructs/helm-values/karpenter';
+import { sparkOperatorValues } from '../constructs/helm-values/spark-operator';
+import { PlatformRelease, type PinnedChart } from '../constructs/platform-release';
+import type { ClusterStack } from './cluster-stack';
+import type { DataStack } from './data-stack';
+import { uiHostName, WEB_UIS } from './edge-stack';
+import type { FoundationStack } from './foundation-stack';
+import type { IdentityStack } from './identity-stack';
+import type { WorkloadsStack } from './workloads-stack';
+
+/** The charts the platform installs. */
+export type PlatformChart =
+  | 'aws-load-balancer-controller'
+  | 'karpenter'
+  | 'spark-operator'
+  | 'argo-workflows'
+  | 'jupyterhub'
+  | 'argo-cd'
+  | 'aws-for-fluent-bit';
+
+/**
+ * Pinned charts, equal to ../shared/upstream/versions.json `charts` (a test compares them). The Spark History Server
+ * has no official chart and is a Deployment of the k8s layer.
+ */
+export const CHART_VERSIONS: Readonly<Record<PlatformChart, PinnedChart>> = {
+  'spark-operator': {
+    repository: 'https://kubeflow.github.io/spark-operator',
+    chart: 'spark-operator',
+    version: '2.5.2',
+  },
+  'argo-workflows': {
+    repository: 'https://argoproj.github.io/argo-helm',
+    chart: 'argo-workflows',
+    version: '1.0.18',
+  },
+  'argo-cd': { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '10.1.1' },
+  jupyterhub: { repository: 'https://hub.jupyter.org/helm-chart/', chart: 'jupyterhub', version: '4.4.0' },
+  karpenter: { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' },
+  'aws-load-balancer-controller': {
+    repository: 'https://aws.github.io/eks-charts',
+    chart: 'aws-load-balancer-controller',
+    version: '3.5.0',
+  },
+  'aws-for-fluent-bit': {
+    repository: 'https://aws.github.io/eks-charts',
+    chart: 'aws-for-fluent-bit',
+    version: '0.2.0',
+  },
+};
+
+/** Namespace of each release (NAMESPACES of config/naming.ts). */
+export const RELEASE_NAMESPACES: Readonly<Record<PlatformChart, string>> = {
+  'aws-load-balancer-controller': NAMESPACES.loadBalancerController,
+  karpenter: NAMESPACES.karpenter,
+  'spark-operator': NAMESPACES.sparkOperator,
+  'argo-workflows': NAMESPACES.argo,
+  jupyterhub: NAMESPACES.jupyter,
+  'argo-cd': NAMESPACES.argocd,
+  'aws-for-fluent-bit': NAMESPACES.fluentBit,
+};
+
+/**
+ * URL the UIs have before the edge stack exists (first deployment, no custom domain): sign-in fails until the
+ * platform stack is applied again after the edge stack.
+ */
+export const EDGE_PENDING_URL = 'https://edge-not-deployed.invalid';
+
+/** Props of {@link PlatformStack}. */
+export interface PlatformStackProps extends EnvironmentStackProps {
+  /** The foundation of the same environment (checked to belong to it). */
+  readonly foundation: FoundationStack;
+  /** The cluster: API endpoint and CA for the Helm provider, VPC id for the load balancer controller. */
+  readonly cluster: ClusterStack;
+  /** Workload roles, Pod Identity associations and log groups; they must exist before the operators start. */
+  readonly workloads: WorkloadsStack;
+  /** Cognito user pool: OIDC issuer and hosted UI of Argo SSO and JupyterHub sign-in. */
+  readonly identity: IdentityStack;
+  /** The data lake bucket (Fluent Bit ships Spark logs there). */
+  readonly data: DataStack;
+}
+
+/**
+ * The Helm releases of the cluster operators: Argo CD, Karpenter, AWS Load Balancer Controller, Spark Operator,
+ * Argo Workflows, JupyterHub and Fluent Bit, each pinned, in its own namespace, on the system nodes.
+ *
+ * Namespaces: each release creates its own (`create_namespace`), so an empty cluster installs in one apply; the
+ * job namespace, which no chart owns but two need, is created by the Argo CD release before them. The k8s layer's
+ * Namespace objects (Pod Security labels) then adopt all of them through Argo CD.
+ */
+export class PlatformStack extends EnvironmentStack {
+  /** The Helm provider, authenticated with `aws eks get-token` (no static credentials). */
+  public readonly helm: HelmProvider;
+  /** Every release, by chart. */
+  public readonly releases: Readonly<Record<PlatformChart, Release>>;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    super(scope, 'platform', props);
+    const { env, cluster, identity, data, workloads } = props;
+    checkSameEnvironment(env, props);
+    if (highAvailability(env) && env.eks.systemNodes.minSize < 2) {
+      throw new Error(
+        `${env.name}: with ${env.network.azCount} availability zones the platform runs two replicas of its web ` +
+          `and webhook components with disruption budgets, which needs at least 2 system nodes; ` +
+          `eks.systemNodes.minSize is ${env.eks.systemNodes.minSize}`,
+      );
+    }
+    if (data.datalakeBucketName !== datalakeBucketName(env)) {
+      throw new Error(
+        `${env.name}: the data stack's lake bucket '${data.datalakeBucketName}' is not the one Fluent Bit ships ` +
+          `Spark logs to ('${datalakeBucketName(env)}'); pass the data stack of this environment`,
+      );
+    }
+    // Operators must find their Pod Identity associations and log groups in place when they start.
+    this.addDependency(workloads);
+
+    const eks = cluster.cluster;
+    this.helm = new HelmProvider(this, 'Helm', {
+      kubernetes: {
+        host: eks.endpoint,
+        clusterCaCertificate: Fn.base64decode(eks.certificateAuthority.get(0).data),
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: 'aws',
+          args: [
+            'eks',
+            'get-token',
+            '--cluster-name',
+            clusterName(env),
+            '--region',
+            env.region,
+            '--output',
+            'json',
+          ],
+        },
+      },
+    });
+
+    const uiUrls = this.uiUrls();
+    const release = (
+      id: string,
+      chart: PlatformChart,
+      values: object,
+      options: { waitForReady?: boolean; dependsOn?: Release[] } = {},
+    ) =>
+      new PlatformRelease(this, id, {
+        provider: this.helm,
+        name: chart,
+        chart: CHART_VERSIONS[chart],
+        namespace: RELEASE_NAMESPACES[chart],
+        values,
+        ...options,
+      }).release;
+
+    // First: it creates the job namespace the Spark Operator and Argo Workflows need. Its root Application is
+    // k8s-layer, so it syncs nothing until then.
+    const argoCd = release('ArgoCd', 'argo-cd', argoCdValues(env));
+    const karpenter = release('Karpenter', 'karpenter', karpenterValues(env));
+    const loadBalancerController = release(
+      'LoadBalancerController',
+      'aws-load-balancer-controller',
+      loadBalancerControllerValues(env, eks.vpcConfig.vpcId),
+    );
+    const fluentBit = release('FluentBit', 'aws-for-fluent-bit', fluentBitValues(env));
+    const sparkOperator = release('SparkOperator', 'spark-operator', sparkOperatorValues(env), {
+      dependsOn: [argoCd],
+    });
+    // Argo server and the hub read Secrets (OIDC clients) and the hub a StorageClass that the k8s layer creates
+    // after this stack: waiting for readiness on the first install would time out and roll back.
+    const argoWorkflows = release(
+      'ArgoWorkflows',
+      'argo-workflows',
+      argoWorkflowsValues(env, { issuerUrl: identity.issuerUrl, uiUrl: uiUrls.argo }),
+      { waitForReady: false, dependsOn: [argoCd] },
+    );
+    const jupyterhub = release(
+      'Jupyterhub',
+      'jupyterhub',
+      jupyterhubValues(env, { hostedUiUrl: identity.hostedUiUrl, uiUrl: uiUrls.jupyterhub }),
+      { waitForReady: false },
+    );
+
+    this.releases = {
+      'argo-cd': argoCd,
+      karpenter,
+      'aws-load-balancer-controller': loadBalancerController,
+      'aws-for-fluent-bit': fluentBit,
+      'spark-operator': sparkOperator,
+      'argo-workflows': argoWorkflows,
+      jupyterhub,
+    };
+
+    new TerraformOutput(this, 'HelmReleases', {
+      description: 'Chart and version of each platform release, by namespace',
+      value: Object.fromEntries(
+        (Object.keys(CHART_VERSIONS) as PlatformChart[])
+          .sort()
+          .map((chart) => [RELEASE_NAMESPACES[chart], `${chart}@${CHART_VERSIONS[chart].version}`]),
+      ),
+    });
+    new TerraformOutput(this, 'UiUrls', {
+      description: `UI URLs the sign-in redirects use (${EDGE_PENDING_URL} until the edge stack is deployed; apply again then)`,
+      value: uiUrls,
+    });
+  }
+
+  /**
+   * Base URL of each UI: from the custom domain when configured, else the CloudFront URL from the edge stack's
+   * state. The edge stack cannot be a cdktf dependency: it looks up the ALB that this platform's controller creates,
+   * so it is deployed after; before it exists the URL is {@link EDGE_PENDING_URL}.
+   */
+  private uiUrls(): Readonly<Record<'argo' | 'jupyterhub', string>> {
+    const { env } = this;
+    const custom = env.edge.customDomain;
+    const ui = (name: 'argo' | 'jupyterhub') => WEB_UIS.find((w) => w.name === name)!;
+    if (custom !== undefined) {
+      return {
+        argo: `https://${uiHostName(custom.domainName, ui('argo'))}`,
+        jupyterhub: `https://${uiHostName(custom.domainName, ui('jupyterhub'))}`,
+      };
+    }
+    // Output names of the edge stack's `<Id>Url` outputs (Terraform names follow the construct ids).
+    const edge = new DataTerraformRemoteStateS3(this, 'EdgeState', {
+      bucket: env.state.bucket,
+      key: stateKey(env, 'edge'),
+      region: env.state.region,
+      defaults: { argo_url: EDGE_PENDING_URL, jupyterhub_url: EDGE_PENDING_URL },
+    });
+    return { argo: edge.getString('argo_url'), jupyterhub: edge.getString('jupyterhub_url') };
+  }
+}
+
+function checkSameEnvironment(env: EnvironmentConfig, props: PlatformStackProps): void {
+  for (const [name, stack] of Object.entries({
+    foundation: props.foundation,
+    cluster: props.cluster,
+    workloads: props.workloads,
+    identity: props.identity,
+    data: props.data,
+  })) {
+    if (stack.env.name !== env.name || stack.env.prefix !== env.prefix) {
+      throw new Error(
+        `platform stack of '${env.prefix}-${env.name}' was given the ${name} stack of ` +
+          `'${stack.env.prefix}-${stack.env.name}'; pass the stacks of the same environment`,
+      );
+    }
+  }
+}
