@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
+import { AssetsStack } from './stacks/assets-stack';
 import { ClusterStack } from './stacks/cluster-stack';
 import { DataStack } from './stacks/data-stack';
 import { EdgeStack } from './stacks/edge-stack';
@@ -14,6 +15,7 @@ export interface EnvironmentStacks {
   readonly foundation: FoundationStack;
   readonly network: NetworkStack;
   readonly data: DataStack;
+  readonly assets: AssetsStack;
   readonly cluster: ClusterStack;
   readonly workloads: WorkloadsStack;
   readonly registry: RegistryStack;
@@ -21,11 +23,19 @@ export interface EnvironmentStacks {
   readonly edge: EdgeStack;
 }
 
-/** Creates every stack of one environment in `app` (no synth: main.ts synthesizes, tests inspect). */
-export function addEnvironmentStacks(app: Construct, env: EnvironmentConfig): EnvironmentStacks {
+/**
+ * Creates every stack of one environment in `app` (no synth: main.ts synthesizes, tests inspect). `repoRoot` is
+ * where etl/ is read from; it never reaches the output (asset paths are written relative to the stack folder).
+ */
+export function addEnvironmentStacks(
+  app: Construct,
+  env: EnvironmentConfig,
+  repoRoot: string,
+): EnvironmentStacks {
   const foundation = new FoundationStack(app, { env });
   const network = new NetworkStack(app, { env, foundation });
   const data = new DataStack(app, { env, foundation });
+  const assets = new AssetsStack(app, { env, foundation, repoRoot });
   const cluster = new ClusterStack(app, {
     env,
     foundation,
@@ -39,5 +49,5 @@ export function addEnvironmentStacks(app: Construct, env: EnvironmentConfig): En
   const registry = new RegistryStack(app, { env, foundation });
   const identity = new IdentityStack(app, { env, foundation });
   const edge = new EdgeStack(app, { env, foundation, identity });
-  return { foundation, network, data, cluster, workloads, registry, identity, edge };
+  return { foundation, network, data, assets, cluster, workloads, registry, identity, edge };
 }

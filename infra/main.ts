@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { App } from 'cdktf';
 import { environmentsForCli } from '../config/cli';
 import { addEnvironmentStacks } from './app';
@@ -9,5 +10,6 @@ const app = new App({
   stackTraces: false,
   context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
 });
-for (const env of environmentsForCli(process.env.ENVIRONMENTS)) addEnvironmentStacks(app, env);
+for (const env of environmentsForCli(process.env.ENVIRONMENTS))
+  addEnvironmentStacks(app, env, path.resolve(__dirname, '..'));
 app.synth();

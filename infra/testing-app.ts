@@ -7,7 +7,7 @@ import { testApp, type TerraformJson } from './testing';
 /** Synthesizes every stack of the given environments into a test app's temp folder; returns JSON by stack name. */
 export function synthEnvironments(...envs: EnvironmentConfig[]): Map<string, TerraformJson> {
   const app = testApp();
-  for (const env of envs) addEnvironmentStacks(app, env);
+  for (const env of envs) addEnvironmentStacks(app, env, path.resolve(__dirname, '..'));
   app.synth();
   const stacksDir = path.join(app.outdir, 'stacks');
   const result = new Map<string, TerraformJson>();

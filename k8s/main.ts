@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
 import { environmentsForCli } from '../config/cli';
 import { NamespacesChart } from './charts/namespaces-chart';
+import { SparkJobsAccessChart } from './charts/spark-jobs-access-chart';
 import { WorkloadIdentitiesChart } from './charts/workload-identities-chart';
 
 // Entry point of the Kubernetes layer (also what cdk8s.yaml runs): one app per environment, written to
@@ -15,5 +16,6 @@ for (const env of environmentsForCli(process.env.ENVIRONMENTS)) {
   });
   new NamespacesChart(app, { env });
   new WorkloadIdentitiesChart(app, { env });
+  new SparkJobsAccessChart(app, { env });
   app.synth();
 }
