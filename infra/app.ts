@@ -7,6 +7,7 @@ import { EdgeStack } from './stacks/edge-stack';
 import { FoundationStack } from './stacks/foundation-stack';
 import { IdentityStack } from './stacks/identity-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { PlatformStack } from './stacks/platform-stack';
 import { RegistryStack } from './stacks/registry-stack';
 import { WorkloadsStack } from './stacks/workloads-stack';
 
@@ -20,6 +21,7 @@ export interface EnvironmentStacks {
   readonly workloads: WorkloadsStack;
   readonly registry: RegistryStack;
   readonly identity: IdentityStack;
+  readonly platform: PlatformStack;
   readonly edge: EdgeStack;
 }
 
@@ -48,6 +50,7 @@ export function addEnvironmentStacks(
   const workloads = new WorkloadsStack(app, { env, foundation, cluster: cluster.identity });
   const registry = new RegistryStack(app, { env, foundation });
   const identity = new IdentityStack(app, { env, foundation });
+  const platform = new PlatformStack(app, { env, foundation, cluster, workloads, identity, data });
   const edge = new EdgeStack(app, { env, foundation, identity });
-  return { foundation, network, data, assets, cluster, workloads, registry, identity, edge };
+  return { foundation, network, data, assets, cluster, workloads, registry, identity, platform, edge };
 }

@@ -1,0 +1,96 @@
+import { describe, expect, test } from 'vitest';
+import { roleArn, secretName, WORKLOADS } from '../../../config';
+import { DEV, PROD } from '../../testing';
+import { WEB_UIS } from '../../stacks/edge-stack';
+import { ARGO_SSO_CALLBACK_PATH } from './argo-workflows';
+import { fluentBitValues, SPARK_LOG_KEY_FORMAT } from './aws-for-fluent-bit';
+import {
+  highAvailability,
+  IRSA_ANNOTATION,
+  replicasFor,
+  restrictedContainerSecurityContext,
+  serviceAccountValues,
+  toValuesYaml,
+} from './common';
+import { JUPYTERHUB_CALLBACK_PATH, NOTEBOOK_PROFILES, profileDisplayName } from './jupyterhub';
+import { OIDC_CLIENT_SECRETS, syncedSecretSource } from './secrets';
+import { SPARK_OPERATOR_WORKERS } from './spark-operator';
+
+describe('helm values', () => {
+  test('YAML is deterministic: keys sorted at every level, no folding', () => {
+    const long = 'x'.repeat(200);
+    expect(toValuesYaml({ b: 1, a: { d: [{ z: 1, y: 2 }], c: long } })).toBe(
+      `a:\n  c: ${long}\n  d:\n    - y: 2\n      z: 1\nb: 1\n`,
+    );
+  });
+
+  test('IRSA service accounts carry the role ARN from config; Pod Identity ones carry nothing', () => {
+    expect(serviceAccountValues(DEV, WORKLOADS.jupyterSingleUser)).toEqual({
+      create: true,
+      name: 'jupyter-singleuser',
+      annotations: { [IRSA_ANNOTATION]: roleArn(DEV, 'jupyter-singleuser') },
+    });
+    expect(serviceAccountValues(DEV, WORKLOADS.karpenter)).toEqual({
+      create: true,
+      name: 'karpenter',
+      annotations: {},
+    });
+  });
+
+  test('high availability follows the number of availability zones', () => {
+    expect([highAvailability(DEV), replicasFor(DEV)]).toEqual([false, 1]);
+    expect([highAvailability(PROD), replicasFor(PROD)]).toEqual([true, 2]);
+  });
+
+  test('restricted container context cannot be loosened by the extras it accepts', () => {
+    expect(restrictedContainerSecurityContext({ readOnlyRootFilesystem: true, runAsUser: 1000 })).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+  });
+
+  test('OIDC Secrets are synced from the Secrets Manager secrets the edge stack writes', () => {
+    expect(syncedSecretSource(DEV, OIDC_CLIENT_SECRETS.argo)).toBe(secretName(DEV, 'oidc/argo'));
+    expect(syncedSecretSource(DEV, OIDC_CLIENT_SECRETS.jupyterhub)).toBe(secretName(DEV, 'oidc/jupyterhub'));
+    expect(OIDC_CLIENT_SECRETS.argo.keys).toEqual({
+      'client-id': 'client_id',
+      'client-secret': 'client_secret',
+    });
+  });
+
+  test('callback paths equal the ones the edge stack registers with Cognito', () => {
+    expect(WEB_UIS.find((ui) => ui.name === 'argo')?.callbackPath).toBe(ARGO_SSO_CALLBACK_PATH);
+    expect(WEB_UIS.find((ui) => ui.name === 'jupyterhub')?.callbackPath).toBe(JUPYTERHUB_CALLBACK_PATH);
+  });
+
+  test('profile display names state the resources they get', () => {
+    expect(NOTEBOOK_PROFILES.map(profileDisplayName)).toEqual([
+      'Arc (Spark 3.3) — 2 CPU, 8 GiB RAM',
+      'PySpark (Spark 4) — 4 CPU, 16 GiB RAM',
+    ]);
+  });
+
+  test('Fluent Bit re-tags Spark driver and executor logs and keys them under spark-logs/ by day', () => {
+    const values = fluentBitValues(DEV);
+    expect(values.additionalFilters).toBe(
+      '[FILTER]\n' +
+        '    Name rewrite_tag\n' +
+        '    Match kube.*\n' +
+        "    Rule $kubernetes['container_name'] ^(spark-kubernetes-driver|spark-kubernetes-executor)$ spark.$TAG false\n" +
+        '    Emitter_Name spark_logs\n',
+    );
+    expect(SPARK_LOG_KEY_FORMAT).toMatch(/^\/spark-logs\/%Y\/%m\/%d\//);
+    // Terraform reads every string of the JSON as a template: a literal `${` would be interpolated.
+    expect(JSON.stringify(values)).not.toContain('${');
+  });
+
+  test('Spark Operator workers cover 100 applications a minute with ≈ 6 s submissions, twice over', () => {
+    const inFlight = (100 / 60) * 6;
+    expect(SPARK_OPERATOR_WORKERS).toBeGreaterThanOrEqual(2 * inFlight);
+  });
+});
