@@ -15,7 +15,7 @@ STAGE    := $(BUILD)/dist
 ENVIRONMENTS ?=
 export ENVIRONMENTS
 
-.PHONY: synth test typecheck lint format unit verify cache imports diff drift bench clean
+.PHONY: synth test typecheck lint format unit verify cache imports schema diff drift bench clean
 
 ## synth: write dist/ for every environment. Both apps write into a staging folder that replaces dist/ only when
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
@@ -57,6 +57,10 @@ verify: cache
 ## cache: pinned CRDs and schemas into .cache/upstream (from ../shared/upstream, else the pinned URLs).
 cache:
 	@$(TSX) verify/fill-cache.ts
+
+## schema: regenerate etl/pipeline.schema.json (the published JSON Schema of pipeline YAML) from config/pipelines.
+schema:
+	$(TSX) config/pipelines/write-schema.ts
 
 ## imports: regenerate imports/ from the pinned CRDs (cdk8s import; never edit imports/ by hand).
 imports: cache

@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { verifyKubernetes } from './k8s';
+import type { PolicyOptions, PolicyResult } from './policy';
+import { runPolicy } from './policy';
 import type { Problem } from './problem';
 import { relativePosix, sortProblems } from './problem';
+import { formatPolicySummary } from './report';
 import { SchemaRegistry } from './schemas';
 import { verifyTerraform } from './terraform';
 import { DEFAULT_CACHE_DIR, REPO_ROOT } from './upstream-cache';
@@ -29,6 +32,11 @@ export interface VerifyOptions {
    * @default - os.homedir()
    */
   readonly homeDir?: string;
+  /**
+   * Policy rules to apply and the suppression file (`make verify` passes RULES and verify/suppressions.yaml).
+   * @default - no policy rules: schema and determinism checks only
+   */
+  readonly policy?: PolicyOptions;
 }
 
 /** What was checked. */
@@ -41,6 +49,11 @@ export interface VerifyCounts {
   readonly embeddedManifests: number;
   /** JSON files under dist/terraform. */
   readonly terraformFiles: number;
+  /**
+   * Cross-object references resolved (hook for the reference checks; absent until a checker reports a count).
+   * @default - not reported
+   */
+  readonly referencesChecked?: number;
 }
 
 /** The outcome of {@link verifyDist}. */
@@ -49,6 +62,8 @@ export interface VerifyResult {
   readonly problems: readonly Problem[];
   /** What was checked. */
   readonly counts: VerifyCounts;
+  /** The policy evaluation, when {@link VerifyOptions.policy} was given; its problems are in `problems` too. */
+  readonly policy?: PolicyResult;
 }
 
 /**
@@ -82,6 +97,8 @@ export function verifyDist(distDir: string, options: VerifyOptions = {}): Verify
     cacheDir: options.cacheDir,
   });
   problems.push(...k8s.problems, ...terraform.problems);
+  const policy = options.policy === undefined ? undefined : runPolicy(dist, reportRoot, options.policy);
+  problems.push(...(policy?.problems ?? []));
 
   const kinds = Object.fromEntries(Object.entries(k8s.kinds).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
@@ -92,6 +109,7 @@ export function verifyDist(distDir: string, options: VerifyOptions = {}): Verify
       embeddedManifests: k8s.embeddedManifests,
       terraformFiles: terraform.files,
     },
+    ...(policy === undefined ? {} : { policy }),
   };
 }
 
@@ -100,7 +118,10 @@ export function formatProblem(problem: Problem): string {
   return `${problem.file}  ${problem.object}  ${problem.message}`;
 }
 
-/** The closing line: what was checked and how many problems were found. */
+/**
+ * The closing line: what was checked and how many problems were found; with the policy, a second line with rules,
+ * evaluations, violations and suppressions (see formatPolicySummary).
+ */
 export function formatSummary(result: VerifyResult): string {
   const { counts } = result;
   const kinds = Object.entries(counts.kinds)
@@ -109,7 +130,11 @@ export function formatSummary(result: VerifyResult): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   return (
     `verify: ${plural(counts.kubernetesDocuments, 'Kubernetes document')}${kinds === '' ? '' : ` (${kinds})`}` +
-    ` + ${plural(counts.embeddedManifests, 'embedded manifest')}, ${plural(counts.terraformFiles, 'Terraform file')}: ` +
-    plural(result.problems.length, 'problem')
+    ` + ${plural(counts.embeddedManifests, 'embedded manifest')}, ${plural(counts.terraformFiles, 'Terraform file')}` +
+    (counts.referencesChecked === undefined
+      ? ''
+      : `, ${plural(counts.referencesChecked, 'reference')} checked`) +
+    `: ${plural(result.problems.length, 'problem')}` +
+    (result.policy === undefined ? '' : `\n${formatPolicySummary(result.policy)}`)
   );
 }

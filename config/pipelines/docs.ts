@@ -35,9 +35,17 @@ export function describeResources(resources: SparkResources): string {
   );
 }
 
+/** Text as one Markdown line; `<DATALAKE>` would otherwise be read as an HTML tag and vanish. */
+function inline(text: string): string {
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
 /** Escapes text for one Markdown table cell. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  return inline(text).replace(/\|/g, '\\|');
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
@@ -91,7 +99,7 @@ function renderPipeline(pipeline: PipelineSpec): string[] {
   return [
     `## ${pipeline.name}`,
     '',
-    cell(pipeline.description),
+    inline(pipeline.description),
     '',
     facts.map((fact) => `- ${fact}`).join('\n'),
     '',

@@ -244,7 +244,7 @@ function checkDag(problems: Problems, jobs: readonly JobDocument[]): void {
 /** Every distinct cycle of the dependency graph, as job indexes in dependency order (a depends on b …). */
 function findCycles(jobs: readonly JobDocument[]): number[][] {
   const index = new Map(jobs.map((job, i) => [job.id, i]));
-  const state = jobs.map(() => 'new' as 'new' | 'open' | 'done');
+  const state: ('new' | 'open' | 'done')[] = jobs.map(() => 'new');
   const stack: number[] = [];
   const seen = new Set<string>();
   const cycles: number[][] = [];
@@ -437,6 +437,13 @@ function checkPipeline(
   }
   const input: unknown = doc.toJS();
   const problems = new Problems(file, doc, lineCounter);
+  if (input === null || input === undefined) {
+    problems.add(
+      [],
+      `the file is empty; start with name: ${expectedName(file)}, description:, owner: and jobs:`,
+    );
+    return { problems: problems.lines };
+  }
   checkName(problems, file, valueAt(input, ['name']));
   const result = PipelineSchema.safeParse(input);
   if (!result.success) {

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadEnvironments } from '../../config';
+import { loadPipelines } from '../../config/pipelines/load';
+import { PER_RUN_PARAMETERS, runtimeParameters } from '../../config/pipelines/runtime-parameters';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const RUNNER = 'etl/runners/sql_runner.py';
+
+/**
+ * Runs python3 without writing __pycache__: etl/runners/ is uploaded as job assets, and compiled files there would
+ * become assets (and differ between Python versions).
+ */
+function python(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync('python3', ['-B', ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  if (run.error) throw run.error;
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('sql_runner.py', () => {
+  test('its Python unit tests pass (splitting, substitution, parameters, dry run)', () => {
+    const run = python(['-m', 'unittest', '-v', 'etl/runners/test_sql_runner.py']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/Ran \d+ tests/);
+    expect(run.stderr).toMatch(/\nOK\s*$/);
+    expect(fs.existsSync(path.join(REPO_ROOT, 'etl/runners/__pycache__'))).toBe(false);
+  });
+
+  test('every sql job of the sample pipelines splits and substitutes with the parameters it is given', () => {
+    const [env] = loadEnvironments(['dev']);
+    const runtime: Record<string, string> = {
+      ...runtimeParameters(env),
+      ...Object.fromEntries(PER_RUN_PARAMETERS.map((name) => [name, `<${name}>`])),
+    };
+    const sqlJobs = loadPipelines(REPO_ROOT, env).flatMap((pipeline) =>
+      pipeline.jobs.filter((job) => job.runtime === 'sql').map((job) => ({ pipeline, job })),
+    );
+    expect(sqlJobs.map(({ pipeline, job }) => `${pipeline.name}/${job.id}`)).toEqual(
+      expect.arrayContaining(['customer-scd2-sql/initial-load', 'customer-scd2-sql/scd2-merge']),
+    );
+    for (const { pipeline, job } of sqlJobs) {
+      const run = python([
+        RUNNER,
+        '--dry-run',
+        ...job.files.flatMap((file) => ['--sql', `etl/jobs/${file}`]),
+        ...Object.entries({ ...runtime, ...job.parameters }).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
+      ]);
+      expect(run.status, `${pipeline.name}/${job.id}: ${run.stderr}`).toBe(0);
+      expect(run.stdout).not.toMatch(/\$\{[A-Za-z_]\w*\}/);
+      expect(run.stdout).toContain(`${runtime.DATALAKE}/customer_sql/`);
+    }
+  });
+
+  test('the SCD2 merge runs CREATE, views, MERGE, then its checks, in file order', () => {
+    const run = python([
+      RUNNER,
+      '--dry-run',
+      ...['03_scd2_merge.sql', '04_check_scd2.sql'].flatMap((f) => [
+        '--sql',
+        `etl/jobs/customer-scd2-sql/${f}`,
+      ]),
+      ...['DATALAKE=s3a://lake/warehouse', 'EXPECTED_ROWS=1192', 'EXPECTED_EXPIRED=92'].flatMap((p) => [
+        '--param',
+        p,
+      ]),
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const firstWords = [...run.stdout.matchAll(/\(line \d+\)\n(\w+)/g)].map((m) => m[1]);
+    expect(firstWords).toEqual(['CREATE', 'CREATE', 'CREATE', 'MERGE', 'SELECT', 'SELECT']);
+    expect(run.stdout).toContain('count(*) = 1192');
+  });
+
+  test('fails naming the missing parameters when one is not supplied', () => {
+    const run = python([RUNNER, '--dry-run', '--sql', 'etl/jobs/customer-scd2-sql/01_stage_initial.sql']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/missing parameters? in .*01_stage_initial\.sql.*CONTACTS_INITIAL/);
+  });
+});

@@ -1,0 +1,179 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { NAMESPACES, imageContextDir, runtimeImage } from '../../config';
+import type { SizePreset } from '../../config/pipelines/model';
+import { SIZE_PRESETS, SIZE_PRESET_NAMES } from '../../config/pipelines/presets';
+import {
+  WorkflowTemplate,
+  WorkflowTemplateSpecTemplatesResourceAction,
+  WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor,
+  WorkflowTemplateSpecTemplatesRetryStrategyLimit,
+  WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy,
+  type WorkflowTemplateSpecTemplates,
+} from '../../imports/argo-workflow-template-argoproj.io';
+import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
+import { PER_RUN_VALUES, WORKFLOW_LABEL, buildSparkApplication } from '../constructs/spark-application';
+import { ARC_BASE_IMAGE, ARC_JAR, ARC_MAIN_CLASS, RUNTIME_PROFILES } from '../constructs/spark-defaults';
+import { ENTRYPOINT, FAILURE_CONDITION, SUCCESS_CONDITION, workflowDefaults } from './pipelines-chart';
+
+/** Props of {@link AdhocSubmitChart}. */
+export interface AdhocSubmitChartProps extends EnvironmentChartProps {
+  /** Repository root: the arc-runtime image tag is computed from etl/images/arc-runtime/. */
+  readonly repoRoot: string;
+}
+
+/** Name of the shared WorkflowTemplate users submit from the Argo UI. */
+export const ADHOC_TEMPLATE_NAME = 'spark-submit';
+
+/** Label that marks ad-hoc runs (their SparkApplications and pods). */
+export const ADHOC_LABEL = 'sql-etl-on-eks/adhoc';
+
+/** Name of the template that submits with one preset. */
+export function presetTemplateName(size: SizePreset): string {
+  return `submit-${size}`;
+}
+
+/** `{{workflow.parameters.<name>}}` */
+function param(name: string): string {
+  return `{{workflow.parameters.${name}}}`;
+}
+
+/** An Argo expression: the parameter's value, or `fallback` when it was left empty. */
+function paramOr(name: string, fallback: string): string {
+  return `{{=workflow.parameters.${name} == '' ? '${fallback}' : workflow.parameters.${name}}}`;
+}
+
+/** The resource template that runs an Arc job with one size preset; executor settings may be overridden. */
+function presetTemplate(
+  props: AdhocSubmitChartProps,
+  size: SizePreset,
+  image: string,
+): WorkflowTemplateSpecTemplates {
+  const resources = SIZE_PRESETS[size];
+  const { cores, memory, minInstances, maxInstances } = resources.executor;
+  const instances: Record<string, string> =
+    minInstances === maxInstances
+      ? { 'spark.executor.instances': paramOr('executorInstances', String(maxInstances)) }
+      : { 'spark.dynamicAllocation.maxExecutors': paramOr('executorInstances', String(maxInstances)) };
+  const manifest = buildSparkApplication({
+    env: props.env,
+    // Ad-hoc runs of the same job id may overlap: the workflow name keeps their applications apart.
+    name: '{{workflow.name}}',
+    labels: { [ADHOC_LABEL]: 'true', [WORKFLOW_LABEL]: '{{workflow.name}}' },
+    profile: RUNTIME_PROFILES.arc,
+    // Pinned at synth time (policy IMG-001): a run-time image parameter would let any image run as the job's role.
+    image,
+    mainApplicationFile: ARC_JAR,
+    mainClass: ARC_MAIN_CLASS,
+    arguments: [
+      `--etl.config.uri=${param('configUri')}`,
+      `--etl.config.job.id=${param('jobId')}`,
+      `--etl.config.environment=${param('environment')}`,
+      '--etl.config.ignoreEnvironments=false',
+      `--etl.config.tags=service=sql-etl-on-eks adhoc=true workflow={{workflow.uid}} pod={{pod.name}} ` +
+        `namespace=${NAMESPACES.sparkJobs} ${param('tags')}`,
+      `--ETL_CONF_EPOCH=${PER_RUN_VALUES.EPOCH}`,
+      `--ETL_CONF_CURRENT_TIMESTAMP=${PER_RUN_VALUES.CURRENT_TIMESTAMP}`,
+    ],
+    resources,
+    sparkConf: { 'spark.executor.cores': paramOr('executorCores', String(cores)), ...instances },
+    executorOverride: {
+      cores: paramOr('executorCores', String(cores)),
+      memory: paramOr('executorMemory', memory),
+    },
+  });
+  return {
+    name: presetTemplateName(size),
+    resource: {
+      action: WorkflowTemplateSpecTemplatesResourceAction.CREATE,
+      setOwnerReference: true,
+      successCondition: SUCCESS_CONDITION,
+      failureCondition: FAILURE_CONDITION,
+      manifest: stringify(manifest, { lineWidth: 0 }),
+    },
+    retryStrategy: {
+      limit: WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(2),
+      retryPolicy: WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy.ON_ERROR,
+      backoff: {
+        duration: '1m',
+        factor: WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor.fromNumber(2),
+        maxDuration: '30m',
+      },
+    },
+  };
+}
+
+/**
+ * The shared `spark-submit` WorkflowTemplate: run any Arc job file from the Argo UI on the pinned arc-runtime image
+ * with a size preset, optionally overriding executor count, cores and memory. Its entry DAG runs the one preset template `size` names; the presets
+ * are separate templates because the SparkApplication's resource fields are typed (numbers) and cannot be filled
+ * from a parameter.
+ */
+export class AdhocSubmitChart extends EnvironmentChart {
+  constructor(scope: Construct, props: AdhocSubmitChartProps) {
+    super(scope, 'adhoc-submit', props);
+    if (!fs.existsSync(path.join(props.repoRoot, imageContextDir('arc-runtime')))) {
+      throw new Error(
+        `the ${ADHOC_TEMPLATE_NAME} template runs Arc jobs on the kit's arc-runtime image (built from ` +
+          `${ARC_BASE_IMAGE}), but ${imageContextDir('arc-runtime')}/ is missing; add its Dockerfile there`,
+      );
+    }
+    const image = runtimeImage(props.env, 'arc-runtime', props.repoRoot);
+    const labels = { [ADHOC_LABEL]: 'true' };
+    new WorkflowTemplate(this, ADHOC_TEMPLATE_NAME, {
+      metadata: {
+        name: ADHOC_TEMPLATE_NAME,
+        namespace: NAMESPACES.sparkJobs,
+        labels,
+        annotations: {
+          'workflows.argoproj.io/description':
+            'Run an Arc job file (notebook or job JSON) with a size preset',
+        },
+      },
+      spec: {
+        ...workflowDefaults(labels),
+        entrypoint: ENTRYPOINT,
+        arguments: {
+          parameters: [
+            { name: 'jobId', description: 'Arc job id (--etl.config.job.id), shown in logs' },
+            { name: 'configUri', description: 'URI of the Arc job file, e.g. s3a://<assets bucket>/jobs/…' },
+            {
+              name: 'size',
+              value: 'small',
+              enum: [...SIZE_PRESET_NAMES],
+              description: 'Resource preset: small, medium, large or local',
+            },
+            { name: 'executorInstances', value: '', description: 'Maximum executors; empty: the preset' },
+            { name: 'executorCores', value: '', description: 'Cores per executor; empty: the preset' },
+            {
+              name: 'executorMemory',
+              value: '',
+              description: 'Memory per executor (e.g. 8g); empty: the preset',
+            },
+            { name: 'tags', value: '', description: 'Extra Arc tags, space-separated key=value' },
+            {
+              name: 'environment',
+              value: props.env.name,
+              description: 'Arc --etl.config.environment: stages not listed for it are skipped',
+            },
+          ],
+        },
+        templates: [
+          {
+            name: ENTRYPOINT,
+            dag: {
+              tasks: SIZE_PRESET_NAMES.map((size) => ({
+                name: size,
+                template: presetTemplateName(size),
+                when: `'${param('size')}' == '${size}'`,
+              })),
+            },
+          },
+          ...SIZE_PRESET_NAMES.map((size) => presetTemplate(props, size, image)),
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,172 @@
+import type { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { NAMESPACES, WORKLOADS } from '../../config';
+import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
+import {
+  CronWorkflow,
+  CronWorkflowSpecConcurrencyPolicy,
+} from '../../imports/argo-cron-workflow-argoproj.io';
+import {
+  WorkflowTemplate,
+  WorkflowTemplateSpecPodGcStrategy,
+  WorkflowTemplateSpecTemplatesActiveDeadlineSeconds,
+  WorkflowTemplateSpecTemplatesResourceAction,
+  WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor,
+  WorkflowTemplateSpecTemplatesRetryStrategyLimit,
+  WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy,
+  type WorkflowTemplateSpec,
+  type WorkflowTemplateSpecTemplates,
+} from '../../imports/argo-workflow-template-argoproj.io';
+import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
+import { PIPELINE_LABEL, sparkApplicationManifest } from '../constructs/spark-application';
+import { DRIVER_POOL, poolPlacement } from '../constructs/spark-defaults';
+
+/** Props of {@link PipelinesChart}. */
+export interface PipelinesChartProps extends EnvironmentChartProps {
+  /** The validated pipelines (etl/pipelines/*.yaml). */
+  readonly pipelines: readonly PipelineSpec[];
+  /** Repository root: job files and image contexts are read from here (content-addressed URIs and image tags). */
+  readonly repoRoot: string;
+}
+
+/** The DAG template every pipeline starts at. */
+export const ENTRYPOINT = 'main';
+
+/** Argo's condition on the SparkApplication status that ends a job successfully. */
+export const SUCCESS_CONDITION = 'status.applicationState.state == COMPLETED';
+/** …and unsuccessfully (the operator's own retries are exhausted by then). */
+export const FAILURE_CONDITION = 'status.applicationState.state in (FAILED, SUBMISSION_FAILED, UNKNOWN)';
+
+/** Seconds a successful run (and, through the owner reference, its SparkApplications) is kept. */
+export const TTL_AFTER_SUCCESS_SECONDS = 24 * 3600;
+/** Seconds a failed run is kept for investigation. */
+export const TTL_AFTER_FAILURE_SECONDS = 7 * 24 * 3600;
+
+/** Scheduled runs kept in the CronWorkflow's history. */
+export const SUCCESSFUL_RUNS_HISTORY = 3;
+/** Failed scheduled runs kept in the CronWorkflow's history. */
+export const FAILED_RUNS_HISTORY = 5;
+
+/** UID of Argo's executor image (argoexec runs as 8737). */
+export const ARGO_EXECUTOR_USER_ID = 8737;
+
+/** Name of the template that runs one job. */
+export function jobTemplateName(job: Pick<JobSpec, 'id'>): string {
+  return `spark-${job.id}`;
+}
+
+/** The resource template of one job: create the SparkApplication, wait for its final state. */
+function jobTemplate(
+  props: PipelinesChartProps,
+  pipeline: PipelineSpec,
+  job: JobSpec,
+): WorkflowTemplateSpecTemplates {
+  const manifest = sparkApplicationManifest(props.env, pipeline, job, props.repoRoot);
+  return {
+    name: jobTemplateName(job),
+    resource: {
+      action: WorkflowTemplateSpecTemplatesResourceAction.CREATE,
+      // Deleting the workflow (its TTL) deletes the application and its pods.
+      setOwnerReference: true,
+      successCondition: SUCCESS_CONDITION,
+      failureCondition: FAILURE_CONDITION,
+      manifest: stringify(manifest, { lineWidth: 0 }),
+    },
+    // Argo retries errors of the step itself (API or node trouble); a failed Spark job was already retried by the
+    // operator's restart policy and fails the run.
+    retryStrategy: {
+      limit: WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(job.retries),
+      retryPolicy: WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy.ON_ERROR,
+      backoff: {
+        duration: '1m',
+        factor: WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor.fromNumber(2),
+        maxDuration: '30m',
+      },
+    },
+    activeDeadlineSeconds: WorkflowTemplateSpecTemplatesActiveDeadlineSeconds.fromNumber(job.timeoutSeconds),
+  };
+}
+
+/**
+ * The workflow spec shared by the pipelines' WorkflowTemplates and the ad-hoc template: service account, pod security
+ * context and placement of Argo's pods, TTL and pod GC. The argoexec container's own security context and resources
+ * come from the controller's `executor` configuration (Helm values): a resource template has no container field, and
+ * podSpecPatch is ruled out by policy ARGO-004.
+ */
+export function workflowDefaults(labels: Record<string, string>): WorkflowTemplateSpec {
+  // Argo's pods wait on the Spark driver for the whole run: on-demand driver nodes, never spot.
+  const placement = poolPlacement(DRIVER_POOL);
+  return {
+    serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
+    ttlStrategy: {
+      secondsAfterSuccess: TTL_AFTER_SUCCESS_SECONDS,
+      secondsAfterFailure: TTL_AFTER_FAILURE_SECONDS,
+    },
+    podGc: { strategy: WorkflowTemplateSpecPodGcStrategy.ON_POD_SUCCESS },
+    workflowMetadata: { labels },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: ARGO_EXECUTOR_USER_ID,
+      runAsGroup: ARGO_EXECUTOR_USER_ID,
+      fsGroup: ARGO_EXECUTOR_USER_ID,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    nodeSelector: placement.nodeSelector,
+    tolerations: placement.tolerations,
+  };
+}
+
+const CONCURRENCY: Readonly<Record<PipelineSpec['concurrencyPolicy'], CronWorkflowSpecConcurrencyPolicy>> = {
+  Allow: CronWorkflowSpecConcurrencyPolicy.ALLOW,
+  Forbid: CronWorkflowSpecConcurrencyPolicy.FORBID,
+  Replace: CronWorkflowSpecConcurrencyPolicy.REPLACE,
+};
+
+/**
+ * One Argo WorkflowTemplate per pipeline (a DAG with one SparkApplication per job, dependencies from `dependsOn`)
+ * and a CronWorkflow for each pipeline with a schedule.
+ */
+export class PipelinesChart extends EnvironmentChart {
+  constructor(scope: Construct, props: PipelinesChartProps) {
+    super(scope, 'pipelines', props);
+    for (const pipeline of props.pipelines) {
+      const labels = { [PIPELINE_LABEL]: pipeline.name };
+      const annotations = { 'workflows.argoproj.io/description': pipeline.description };
+      new WorkflowTemplate(this, `${pipeline.name}-template`, {
+        metadata: { name: pipeline.name, namespace: NAMESPACES.sparkJobs, labels, annotations },
+        spec: {
+          ...workflowDefaults(labels),
+          entrypoint: ENTRYPOINT,
+          templates: [
+            {
+              name: ENTRYPOINT,
+              dag: {
+                tasks: pipeline.jobs.map((job) => ({
+                  name: job.id,
+                  template: jobTemplateName(job),
+                  ...(job.dependsOn.length > 0 ? { dependencies: [...job.dependsOn] } : {}),
+                })),
+              },
+            },
+            ...pipeline.jobs.map((job) => jobTemplate(props, pipeline, job)),
+          ],
+        },
+      });
+      if (pipeline.schedule !== undefined) {
+        new CronWorkflow(this, `${pipeline.name}-cron`, {
+          metadata: { name: pipeline.name, namespace: NAMESPACES.sparkJobs, labels, annotations },
+          spec: {
+            schedules: [pipeline.schedule.cron],
+            timezone: pipeline.schedule.timezone,
+            startingDeadlineSeconds: pipeline.schedule.startingDeadlineSeconds,
+            concurrencyPolicy: CONCURRENCY[pipeline.concurrencyPolicy],
+            successfulJobsHistoryLimit: SUCCESSFUL_RUNS_HISTORY,
+            failedJobsHistoryLimit: FAILED_RUNS_HISTORY,
+            workflowMetadata: { labels },
+            workflowSpec: { workflowTemplateRef: { name: pipeline.name } },
+          },
+        });
+      }
+    }
+  }
+}

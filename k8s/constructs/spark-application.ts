@@ -1,0 +1,430 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { EnvironmentConfig } from '../../config';
+import { NAMESPACES, WORKLOADS, assetOf, assetUri, imageContextDir, runtimeImage } from '../../config';
+import type { JobSpec, PipelineSpec, SparkResources } from '../../config/pipelines/model';
+import { runtimeParameters } from '../../config/pipelines/runtime-parameters';
+import {
+  SparkApplication,
+  SparkApplicationSpecMode,
+  SparkApplicationSpecPythonVersion,
+  SparkApplicationSpecRestartPolicyType,
+  SparkApplicationSpecType,
+  SparkApplicationSpecVolumesEmptyDirSizeLimit,
+  type SparkApplicationSpecDriver,
+  type SparkApplicationSpecExecutor,
+} from '../../imports/spark-application-sparkoperator.k8s.io';
+import { COMMON_LABELS } from './environment-chart';
+import {
+  ARC_BASE_IMAGE,
+  ARC_JAR,
+  ARC_MAIN_CLASS,
+  DRIVER_POOL,
+  EXECUTOR_POOL,
+  EXECUTOR_TERMINATION_GRACE_SECONDS,
+  LOCAL_DIR_PATH,
+  LOCAL_DIR_VOLUME,
+  RESOURCE_SPARK_KEYS,
+  RUNTIME_PROFILES,
+  SPARK_APPLICATION_TTL_SECONDS,
+  TMP_SIZE_LIMIT,
+  TMP_VOLUME,
+  WORK_DIR_PATH,
+  WORK_DIR_SIZE_LIMIT,
+  WORK_DIR_VOLUME,
+  defaultSparkConf,
+  poolPlacement,
+  sparkContainerSecurityContext,
+  sparkPodSecurityContext,
+  type RuntimeProfile,
+  type Toleration,
+} from './spark-defaults';
+
+/** Label keys the kit puts on SparkApplications and their pods. */
+export const PIPELINE_LABEL = 'sql-etl-on-eks/pipeline';
+/** Label key of the job id. */
+export const JOB_LABEL = 'sql-etl-on-eks/job';
+/** Argo's own label for "created by this workflow"; `argo` CLI and UI use it to find the objects of a run. */
+export const WORKFLOW_LABEL = 'workflows.argoproj.io/workflow';
+
+/**
+ * The per-run runtime parameters, as Argo variables resolved when the workflow starts: `EPOCH` in Unix seconds and
+ * `CURRENT_TIMESTAMP` in RFC 3339, both of the workflow's creation (a scheduled run's creation is its schedule tick,
+ * and every job of a run sees the same values, also on retries).
+ */
+export const PER_RUN_VALUES: Readonly<Record<'EPOCH' | 'CURRENT_TIMESTAMP', string>> = {
+  EPOCH: '{{workflow.creationTimestamp.s}}',
+  CURRENT_TIMESTAMP: '{{workflow.creationTimestamp.RFC3339}}',
+};
+
+/**
+ * The longest suffix Argo appends to a workflow's name: a CronWorkflow names its runs `<name>-<unix seconds>`
+ * (11 characters); `argo submit --from workflowtemplate/…` appends `-` and 5 random characters.
+ */
+export const WORKFLOW_NAME_SUFFIX_LENGTH = 11;
+
+/** The SparkApplication name inside a workflow: `{{workflow.name}}-<job id>` (Argo substitutes the name). */
+export function sparkApplicationName(job: Pick<JobSpec, 'id'>): string {
+  return `{{workflow.name}}-${job.id}`;
+}
+
+/** Driver or executor of a rendered {@link SparkApplicationObject}. */
+export interface RenderedSparkPod {
+  readonly cores?: number;
+  readonly coreRequest: string;
+  readonly coreLimit: string;
+  readonly memory: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly serviceAccount: string;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+  readonly podSecurityContext: ReturnType<typeof sparkPodSecurityContext>;
+  readonly securityContext: ReturnType<typeof sparkContainerSecurityContext>;
+  readonly volumeMounts: readonly { readonly name: string; readonly mountPath: string }[];
+  readonly terminationGracePeriodSeconds?: number;
+  readonly template: {
+    readonly spec: {
+      readonly containers: readonly {
+        readonly name: string;
+        readonly resources: { readonly requests: Readonly<Record<string, string>> };
+      }[];
+    };
+  };
+}
+
+/** A SparkApplication as rendered (JSON form of `SparkApplication.manifest`), the shape the kit produces. */
+export interface SparkApplicationObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace: string;
+    readonly labels: Readonly<Record<string, string>>;
+  };
+  readonly spec: {
+    readonly type: string;
+    readonly pythonVersion?: string;
+    readonly mode: string;
+    readonly sparkVersion: string;
+    readonly image: string;
+    readonly imagePullPolicy: string;
+    readonly mainApplicationFile: string;
+    readonly mainClass?: string;
+    readonly arguments: readonly string[];
+    readonly sparkConf: Readonly<Record<string, string>>;
+    readonly restartPolicy: {
+      readonly type: string;
+      readonly onFailureRetries: number;
+      readonly onFailureRetryInterval: number;
+      readonly onSubmissionFailureRetries: number;
+      readonly onSubmissionFailureRetryInterval: number;
+    };
+    readonly timeToLiveSeconds: number;
+    readonly volumes: readonly { readonly name: string; readonly emptyDir: { readonly sizeLimit: string } }[];
+    readonly driver: RenderedSparkPod;
+    readonly executor: RenderedSparkPod;
+  };
+}
+
+/** Options of {@link buildSparkApplication}: one application, independent of where its values come from. */
+export interface SparkApplicationOptions {
+  /** The environment. */
+  readonly env: EnvironmentConfig;
+  /** `metadata.name`; may hold Argo variables. */
+  readonly name: string;
+  /** Labels of the application and its pods (besides the kit's common labels). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** How the image behaves. */
+  readonly profile: RuntimeProfile;
+  /** Pinned image reference; may be an Argo variable. */
+  readonly image: string;
+  /** `spec.mainApplicationFile`. */
+  readonly mainApplicationFile: string;
+  /** `spec.mainClass` (Scala only). @default - none */
+  readonly mainClass?: string;
+  /** Application arguments, in order. */
+  readonly arguments: readonly string[];
+  /** Driver and executor resources; decide requests, dynamic allocation bounds and local storage. */
+  readonly resources: SparkResources;
+  /** Spark properties merged over the kit's defaults (they win). @default {} */
+  readonly sparkConf?: Readonly<Record<string, string>>;
+  /**
+   * Executor cores and memory as strings that Argo fills in at submission (ad-hoc runs); replace the typed values
+   * of `resources.executor`. @default - from `resources`
+   */
+  readonly executorOverride?: { readonly cores: string; readonly memory: string };
+}
+
+function cpuFields(cores: number): { cores: number; coreRequest: string; coreLimit: string } {
+  // `cores` is Spark's task slot count (an integer); the request may be fractional, the limit caps at whole cores.
+  return {
+    cores: Math.max(1, Math.ceil(cores)),
+    coreRequest: `${Math.round(cores * 1000)}m`,
+    coreLimit: String(Math.max(1, Math.ceil(cores))),
+  };
+}
+
+/** Pod template for what the operator has no field for: the ephemeral-storage request of the Spark container. */
+function ephemeralStorageTemplate(container: string, localStorage: string) {
+  return {
+    spec: {
+      containers: [{ name: container, resources: { requests: { 'ephemeral-storage': localStorage } } }],
+    },
+  };
+}
+
+/**
+ * A SparkApplication (sparkoperator.k8s.io/v1beta2) as a plain object, for embedding in an Argo resource template.
+ * Carries every default of spark-defaults.ts: placement, security contexts, local storage, restart policy, TTL.
+ */
+export function buildSparkApplication(options: SparkApplicationOptions): SparkApplicationObject {
+  const { env, profile, resources } = options;
+  const labels = { ...COMMON_LABELS, 'sql-etl-on-eks/environment': env.name, ...options.labels };
+  const volumeMounts = [
+    { name: LOCAL_DIR_VOLUME, mountPath: LOCAL_DIR_PATH },
+    { name: TMP_VOLUME, mountPath: '/tmp' },
+    ...(profile.readOnlyRootFilesystem ? [{ name: WORK_DIR_VOLUME, mountPath: WORK_DIR_PATH }] : []),
+  ];
+  const emptyDir = (name: string, sizeLimit: string) => ({
+    name,
+    emptyDir: { sizeLimit: SparkApplicationSpecVolumesEmptyDirSizeLimit.fromString(sizeLimit) },
+  });
+  const serviceAccount = WORKLOADS.sparkJobRunner.serviceAccount;
+  const common = {
+    labels,
+    serviceAccount,
+    podSecurityContext: sparkPodSecurityContext(),
+    securityContext: sparkContainerSecurityContext(profile),
+    volumeMounts,
+  };
+  const driverPlacement = poolPlacement(DRIVER_POOL);
+  const driver: SparkApplicationSpecDriver = {
+    ...common,
+    ...cpuFields(resources.driver.cores),
+    memory: resources.driver.memory,
+    // Karpenter must not consolidate a node away under a running driver: the whole application would fail.
+    annotations: { 'karpenter.sh/do-not-disrupt': 'true' },
+    nodeSelector: driverPlacement.nodeSelector,
+    tolerations: driverPlacement.tolerations,
+    template: ephemeralStorageTemplate('spark-kubernetes-driver', resources.localStorage),
+  };
+  const executorPlacement = poolPlacement(EXECUTOR_POOL);
+  const override = options.executorOverride;
+  const executor: SparkApplicationSpecExecutor = {
+    ...common,
+    ...(override === undefined
+      ? { ...cpuFields(resources.executor.cores), memory: resources.executor.memory }
+      : { coreRequest: override.cores, coreLimit: override.cores, memory: override.memory }),
+    nodeSelector: executorPlacement.nodeSelector,
+    tolerations: executorPlacement.tolerations,
+    terminationGracePeriodSeconds: EXECUTOR_TERMINATION_GRACE_SECONDS,
+    template: ephemeralStorageTemplate('spark-kubernetes-executor', resources.localStorage),
+  };
+  return SparkApplication.manifest({
+    metadata: { name: options.name, namespace: NAMESPACES.sparkJobs, labels },
+    spec: {
+      type: profile.type === 'Scala' ? SparkApplicationSpecType.SCALA : SparkApplicationSpecType.PYTHON,
+      ...(profile.type === 'Python' ? { pythonVersion: SparkApplicationSpecPythonVersion.VALUE_3 } : {}),
+      mode: SparkApplicationSpecMode.CLUSTER,
+      sparkVersion: profile.sparkVersion,
+      image: options.image,
+      imagePullPolicy: 'IfNotPresent',
+      mainApplicationFile: options.mainApplicationFile,
+      ...(options.mainClass === undefined ? {} : { mainClass: options.mainClass }),
+      arguments: [...options.arguments],
+      sparkConf: { ...defaultSparkConf(env, resources, profile), ...(options.sparkConf ?? {}) },
+      // Bounded retries by the operator for a failed run or submission; Argo retries only infrastructure errors.
+      restartPolicy: {
+        type: SparkApplicationSpecRestartPolicyType.ON_FAILURE,
+        onFailureRetries: 2,
+        onFailureRetryInterval: 30,
+        onSubmissionFailureRetries: 3,
+        onSubmissionFailureRetryInterval: 30,
+      },
+      timeToLiveSeconds: SPARK_APPLICATION_TTL_SECONDS,
+      volumes: [
+        // Disk-backed scratch sized by the preset; no hostPath (the restricted Pod Security Standard forbids it).
+        emptyDir(LOCAL_DIR_VOLUME, resources.localStorage),
+        emptyDir(TMP_VOLUME, TMP_SIZE_LIMIT),
+        ...(profile.readOnlyRootFilesystem ? [emptyDir(WORK_DIR_VOLUME, WORK_DIR_SIZE_LIMIT)] : []),
+      ],
+      driver,
+      executor,
+    },
+  }) as SparkApplicationObject;
+}
+
+function where(pipeline: PipelineSpec, job: JobSpec): string {
+  return `pipeline ${pipeline.file}: job '${job.id}'`;
+}
+
+/** The image a job runs: the kit-built runtime image of its runtime, pinned to the content version of its context. */
+export function jobImage(
+  env: EnvironmentConfig,
+  pipeline: PipelineSpec,
+  job: JobSpec,
+  repoRoot: string,
+): string {
+  const image = job.runtime === 'arc' ? 'arc-runtime' : 'spark-runtime';
+  if (!fs.existsSync(path.join(repoRoot, imageContextDir(image)))) {
+    const what =
+      image === 'arc-runtime'
+        ? `the kit's arc-runtime image, built from ${ARC_BASE_IMAGE}`
+        : "the kit's spark-runtime image";
+    throw new Error(
+      `${where(pipeline, job)} runs on ${job.runtime} and needs ${what}, but its build context ` +
+        `${imageContextDir(image)}/ is missing; add its Dockerfile there`,
+    );
+  }
+  return runtimeImage(env, image, repoRoot);
+}
+
+/** `s3a://` URI of an uploaded file under etl/. */
+function etlAssetUri(env: EnvironmentConfig, repoRoot: string, file: string): string {
+  return assetUri(env, assetOf(repoRoot, file));
+}
+
+/** Resolves `asset:<path under etl/>` parameter values to the uploaded file's s3a URI; other values pass through. */
+function resolveParameter(env: EnvironmentConfig, repoRoot: string, value: string): string {
+  return value.startsWith('asset:')
+    ? etlAssetUri(env, repoRoot, `etl/${value.slice('asset:'.length)}`)
+    : value;
+}
+
+const ARC_PREFIX = 'ETL_CONF_';
+
+/**
+ * Every parameter a job receives, in order: the per-run ones, the environment's runtime parameters, then the
+ * pipeline's and the job's (job wins). Fails when a pipeline or job parameter shadows a runtime parameter.
+ */
+export function jobParameters(
+  env: EnvironmentConfig,
+  pipeline: PipelineSpec,
+  job: JobSpec,
+  repoRoot: string,
+): [string, string][] {
+  const bare = (name: string) => (name.startsWith(ARC_PREFIX) ? name.slice(ARC_PREFIX.length) : name);
+  const runtime: Record<string, string> = { ...PER_RUN_VALUES, ...runtimeParameters(env) };
+  const user = { ...pipeline.parameters, ...job.parameters };
+  const shadowing = Object.keys(user).filter((name) => bare(name) in runtime);
+  if (shadowing.length > 0) {
+    throw new Error(
+      `${where(pipeline, job)}: parameter ${shadowing.join(', ')} shadows a parameter the runtime supplies ` +
+        `(${Object.keys(runtime).join(', ')}); rename it`,
+    );
+  }
+  return [
+    ...Object.entries(runtime),
+    ...Object.entries(user).map(([name, value]): [string, string] => [
+      name,
+      resolveParameter(env, repoRoot, value),
+    ]),
+  ];
+}
+
+function arcTags(pipeline: PipelineSpec, job: JobSpec): string {
+  const tags: [string, string][] = [
+    ['service', 'sql-etl-on-eks'],
+    ['pipeline', pipeline.name],
+    ['workflow', '{{workflow.uid}}'],
+    ['pod', '{{pod.name}}'],
+    ['namespace', NAMESPACES.sparkJobs],
+    ['owner', pipeline.owner],
+    ...Object.entries(pipeline.tags),
+  ];
+  // Arc splits --etl.config.tags on spaces and each tag on its first '='.
+  const bad = tags.filter(([k, v]) => /\s/.test(k) || /\s/.test(v) || k.includes('='));
+  if (bad.length > 0) {
+    throw new Error(
+      `${where(pipeline, job)}: Arc tags cannot contain spaces (or '=' in the key): ` +
+        bad.map(([k, v]) => `${k}=${v}`).join(', '),
+    );
+  }
+  return tags.map(([k, v]) => `${k}=${v}`).join(' ');
+}
+
+/** The application arguments of a job, per runtime. */
+export function jobArguments(
+  env: EnvironmentConfig,
+  pipeline: PipelineSpec,
+  job: JobSpec,
+  repoRoot: string,
+): string[] {
+  const parameters = jobParameters(env, pipeline, job, repoRoot);
+  const files = job.files.map((file) => etlAssetUri(env, repoRoot, `etl/jobs/${file}`));
+  switch (job.runtime) {
+    case 'arc':
+      return [
+        `--etl.config.uri=${files[0]}`,
+        `--etl.config.job.id=${pipeline.name}-${job.id}`,
+        `--etl.config.environment=${job.arcEnvironment ?? env.name}`,
+        '--etl.config.ignoreEnvironments=false',
+        `--etl.config.tags=${arcTags(pipeline, job)}`,
+        ...parameters.map(
+          ([name, value]) => `--${name.startsWith(ARC_PREFIX) ? name : ARC_PREFIX + name}=${value}`,
+        ),
+      ];
+    case 'sql':
+      return [
+        ...files.flatMap((uri) => ['--sql', uri]),
+        ...parameters.flatMap(([name, value]) => ['--param', `${name}=${value}`]),
+      ];
+    case 'pyspark':
+      return parameters.flatMap(([name, value]) => [`--${name}`, value]);
+  }
+}
+
+/** Repository path of the SQL runner the sql runtime's applications execute. */
+export const SQL_RUNNER = 'etl/runners/sql_runner.py';
+
+/**
+ * The SparkApplication of one pipeline job, for embedding in the pipeline's WorkflowTemplate: name
+ * `{{workflow.name}}-<job id>`, the job's runtime image, arguments and resources, the kit's defaults with the job's
+ * `sparkConf` over them.
+ */
+export function sparkApplicationManifest(
+  env: EnvironmentConfig,
+  pipeline: PipelineSpec,
+  job: JobSpec,
+  repoRoot: string,
+): SparkApplicationObject {
+  const longest = pipeline.name.length + WORKFLOW_NAME_SUFFIX_LENGTH + 1 + job.id.length;
+  if (longest > 63) {
+    // The operator labels the pods with the application name; label values hold at most 63 characters.
+    throw new Error(
+      `${where(pipeline, job)}: the SparkApplication name '<workflow>-${job.id}' can reach ${longest} characters ` +
+        `(pipeline name + ${WORKFLOW_NAME_SUFFIX_LENGTH} for Argo's run suffix + job id); Kubernetes allows 63. ` +
+        'Shorten the pipeline name or the job id',
+    );
+  }
+  const reserved = RESOURCE_SPARK_KEYS.filter((key) => key in job.sparkConf);
+  if (reserved.length > 0) {
+    throw new Error(
+      `${where(pipeline, job)}: sparkConf sets ${reserved.join(', ')}; use size: or resources: instead`,
+    );
+  }
+  if (job.files.length === 0 || (job.runtime !== 'sql' && job.files.length !== 1)) {
+    throw new Error(
+      `${where(pipeline, job)}: runtime ${job.runtime} runs exactly ${job.runtime === 'sql' ? 'one or more files' : 'one file'}, ` +
+        `got ${job.files.length}`,
+    );
+  }
+  const profile = RUNTIME_PROFILES[job.runtime];
+  const mainApplicationFile =
+    job.runtime === 'arc'
+      ? ARC_JAR
+      : etlAssetUri(env, repoRoot, job.runtime === 'sql' ? SQL_RUNNER : `etl/jobs/${job.files[0]}`);
+  return buildSparkApplication({
+    env,
+    name: sparkApplicationName(job),
+    labels: { [PIPELINE_LABEL]: pipeline.name, [JOB_LABEL]: job.id, [WORKFLOW_LABEL]: '{{workflow.name}}' },
+    profile,
+    image: jobImage(env, pipeline, job, repoRoot),
+    mainApplicationFile,
+    ...(job.runtime === 'arc' ? { mainClass: ARC_MAIN_CLASS } : {}),
+    arguments: jobArguments(env, pipeline, job, repoRoot),
+    resources: job.resources,
+    sparkConf: job.sparkConf,
+  });
+}

@@ -1,0 +1,27 @@
+import type { KubernetesRule } from '../policy';
+import { notApplicable, verdict } from '../policy';
+import { referencesTemplate, workflowSpecOf } from './lib/argo';
+import { record } from './lib/values';
+
+const KINDS = new Set(['WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow']);
+
+/** ARGO-001: finished workflows are deleted after a while. */
+export const ARGO_001: KubernetesRule = {
+  id: 'ARGO-001',
+  info: 'WorkflowTemplates and CronWorkflows set a ttlStrategy',
+  rationale:
+    'Without a TTL every finished Workflow object stays in etcd forever (a scheduled pipeline adds one per run), ' +
+    'slowing the API server and the Argo UI; the archive keeps the history.',
+  appliesTo: 'kubernetes',
+  evaluate(object) {
+    const found = workflowSpecOf(object.manifest);
+    if (found === undefined || !KINDS.has(String(object.manifest.kind))) return notApplicable();
+    if (referencesTemplate(found.spec))
+      return notApplicable('inherits ttlStrategy from its WorkflowTemplate');
+    const ttl = record(found.spec.ttlStrategy);
+    const set = ['secondsAfterCompletion', 'secondsAfterSuccess', 'secondsAfterFailure'].some(
+      (k) => ttl[k] !== undefined,
+    );
+    return verdict(set ? [] : [`${found.at}.ttlStrategy is not set`]);
+  },
+};
