@@ -70,7 +70,9 @@ describe('terraformStackFromJson', () => {
     provider: { aws: [{ allowed_account_ids: ['111122223333'] }] },
     resource: {
       aws_s3_bucket: { b: { '//': { metadata: { path: 'dev-x/B/Resource' } }, bucket: 'name' } },
-      aws_s3_bucket_policy: { p: { bucket: '${aws_s3_bucket.b.id}', policy: '${data.aws_iam_policy_document.d.json}' } },
+      aws_s3_bucket_policy: {
+        p: { bucket: '${aws_s3_bucket.b.id}', policy: '${data.aws_iam_policy_document.d.json}' },
+      },
     },
     data: { aws_iam_policy_document: { d: { statement: [] } } },
   };
@@ -92,7 +94,10 @@ describe('terraformStackFromJson', () => {
       name: 'd',
       attribute: 'json',
     });
-    expect(stack.lookup.reference('${aws_s3_bucket.b.id}')).toMatchObject({ mode: 'resource', values: { bucket: 'name' } });
+    expect(stack.lookup.reference('${aws_s3_bucket.b.id}')).toMatchObject({
+      mode: 'resource',
+      values: { bucket: 'name' },
+    });
     expect(stack.lookup.reference('${aws_s3_bucket.missing.id}')).toBeUndefined();
     expect(stack.lookup.reference('arn:${aws_s3_bucket.b.arn}/*')).toBeUndefined();
     expect(stack.lookup.reference(42)).toBeUndefined();
@@ -106,15 +111,23 @@ describe('terraformStackFromJson', () => {
 
 describe('evaluateRules', () => {
   const input = {
-    stacks: [terraformStackFromJson('dev-x', 'f.json', { resource: { aws_sqs_queue: { q: {} }, aws_vpc: { v: {} } } })],
-    objects: kubernetesObjects('k.yaml', 'dev', (() => {
-      const template = hardenedWorkflowTemplate();
-      (template.spec as { templates: unknown[] }).templates.push({
-        name: 'run',
-        resource: { action: 'create', manifest: stringify(hardenedSparkApplication()) },
-      });
-      return template;
-    })()),
+    stacks: [
+      terraformStackFromJson('dev-x', 'f.json', {
+        resource: { aws_sqs_queue: { q: {} }, aws_vpc: { v: {} } },
+      }),
+    ],
+    objects: kubernetesObjects(
+      'k.yaml',
+      'dev',
+      (() => {
+        const template = hardenedWorkflowTemplate();
+        (template.spec as { templates: unknown[] }).templates.push({
+          name: 'run',
+          resource: { action: 'create', manifest: stringify(hardenedSparkApplication()) },
+        });
+        return template;
+      })(),
+    ),
   };
   const rules: Rule[] = [
     {
@@ -151,7 +164,14 @@ describe('evaluateRules', () => {
 
   test('applies each kind of rule, leaves not-applicable out, names embedded manifests, sorts', () => {
     expect(evaluateRules(rules, input)).toEqual([
-      { rule: 'T-001', env: 'dev', file: 'f.json', object: 'aws_sqs_queue.q', status: 'non-compliant', message: 'bad queue' },
+      {
+        rule: 'T-001',
+        env: 'dev',
+        file: 'f.json',
+        object: 'aws_sqs_queue.q',
+        status: 'non-compliant',
+        message: 'bad queue',
+      },
       { rule: 'T-002', env: 'dev', file: 'f.json', object: 'aws_sqs_queue.q', status: 'compliant' },
       { rule: 'T-002', env: 'dev', file: 'f.json', object: 'aws_vpc.v', status: 'compliant' },
       {
@@ -177,7 +197,10 @@ describe('evaluateRules', () => {
 describe('runPolicy', () => {
   const queue = { resource: { aws_sqs_queue: { q: { name: 'q' } } } };
   const suppressionsFile = (text: string): string => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'verify-suppressions-')), 'suppressions.yaml');
+    const file = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'verify-suppressions-')),
+      'suppressions.yaml',
+    );
     fs.writeFileSync(file, text);
     return file;
   };
@@ -192,7 +215,11 @@ describe('runPolicy', () => {
         message: 'SQS-001: neither kms_master_key_id nor sqs_managed_sse_enabled = true',
       },
     ]);
-    expect(result.rules.find((r) => r.id === 'SQS-001')).toMatchObject({ evaluated: 1, violations: 1, compliant: 0 });
+    expect(result.rules.find((r) => r.id === 'SQS-001')).toMatchObject({
+      evaluated: 1,
+      violations: 1,
+      compliant: 0,
+    });
   });
 
   test('a suppression moves the finding out of the problems; a stale one is a problem', () => {
@@ -231,13 +258,14 @@ describe('the committed dist/', () => {
     expect(input.stacks.length).toBeGreaterThan(0);
     expect(input.objects.length).toBeGreaterThan(0);
   });
-
 });
 
 describe('verifyDist with the policy', () => {
   test('adds violations to the problems and a policy line to the summary', { timeout: 180_000 }, () => {
     const dist = makeDist({
-      ...terraformFiles({ resource: { aws_cloudwatch_log_group: { g: { name: '/x', retention_in_days: 30 } } } }),
+      ...terraformFiles({
+        resource: { aws_cloudwatch_log_group: { g: { name: '/x', retention_in_days: 30 } } },
+      }),
       'k8s/dev/ns/Namespace.a.yaml': namespace('a'),
     });
     const result = verifyDist(dist, { policy: { rules: RULES } });

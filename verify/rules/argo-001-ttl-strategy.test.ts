@@ -10,15 +10,38 @@ const cron = (workflowSpec: Record<string, unknown>) => ({
 
 ruleTests(ARGO_001, {
   compliant: [
-    { name: 'a WorkflowTemplate with a TTL', result: () => ARGO_001.evaluate(k8s(hardenedWorkflowTemplate())) },
-    { name: 'a CronWorkflow with a TTL', result: () => ARGO_001.evaluate(k8s(cron({ ttlStrategy: { secondsAfterSuccess: 3600 }, podGC: { strategy: 'OnPodSuccess' } }))) },
+    {
+      name: 'a WorkflowTemplate with a TTL',
+      result: () => ARGO_001.evaluate(k8s(hardenedWorkflowTemplate())),
+    },
+    {
+      name: 'a CronWorkflow with a TTL',
+      result: () =>
+        ARGO_001.evaluate(
+          k8s(cron({ ttlStrategy: { secondsAfterSuccess: 3600 }, podGC: { strategy: 'OnPodSuccess' } })),
+        ),
+    },
   ],
   nonCompliant: [
-    { name: 'a WorkflowTemplate without', result: () => ARGO_001.evaluate(k8s(hardenedWorkflowTemplate(), { 'spec.ttlStrategy': undefined })), message: /spec\.ttlStrategy is not set/ },
-    { name: 'a CronWorkflow without', result: () => ARGO_001.evaluate(k8s(cron({ entrypoint: 'main' }))), message: /spec\.workflowSpec\.ttlStrategy/ },
-    { name: 'an empty ttlStrategy', result: () => ARGO_001.evaluate(k8s(hardenedWorkflowTemplate(), { 'spec.ttlStrategy': {} })) },
+    {
+      name: 'a WorkflowTemplate without',
+      result: () => ARGO_001.evaluate(k8s(hardenedWorkflowTemplate(), { 'spec.ttlStrategy': undefined })),
+      message: /spec\.ttlStrategy is not set/,
+    },
+    {
+      name: 'a CronWorkflow without',
+      result: () => ARGO_001.evaluate(k8s(cron({ entrypoint: 'main' }))),
+      message: /spec\.workflowSpec\.ttlStrategy/,
+    },
+    {
+      name: 'an empty ttlStrategy',
+      result: () => ARGO_001.evaluate(k8s(hardenedWorkflowTemplate(), { 'spec.ttlStrategy': {} })),
+    },
   ],
   notApplicable: [
-    { name: 'a CronWorkflow running a WorkflowTemplate', result: () => ARGO_001.evaluate(k8s(cron({ workflowTemplateRef: { name: 'pipeline' } }))) },
+    {
+      name: 'a CronWorkflow running a WorkflowTemplate',
+      result: () => ARGO_001.evaluate(k8s(cron({ workflowTemplateRef: { name: 'pipeline' } }))),
+    },
   ],
 });

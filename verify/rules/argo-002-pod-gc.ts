@@ -1,7 +1,7 @@
 import type { KubernetesRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
 import { referencesTemplate, workflowSpecOf } from './lib/argo';
-import { record } from './lib/values';
+import { record, show } from './lib/values';
 
 const KINDS = new Set(['WorkflowTemplate', 'ClusterWorkflowTemplate', 'CronWorkflow']);
 
@@ -15,7 +15,7 @@ export const ARGO_002: KubernetesRule = {
   appliesTo: 'kubernetes',
   evaluate(object) {
     const found = workflowSpecOf(object.manifest);
-    if (found === undefined || !KINDS.has(String(object.manifest.kind))) return notApplicable();
+    if (found === undefined || !KINDS.has(show(object.manifest.kind))) return notApplicable();
     if (referencesTemplate(found.spec)) return notApplicable('inherits podGC from its WorkflowTemplate');
     const strategy = record(found.spec.podGC).strategy;
     return verdict(

@@ -2,7 +2,7 @@ import type { KubernetesRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
 import { formatPath } from '../problem';
 import { workflowSpecOf } from './lib/argo';
-import { blocks, record } from './lib/values';
+import { blocks, record, show } from './lib/values';
 
 /** ARGO-003: retries back off. */
 export const ARGO_003: KubernetesRule = {
@@ -29,7 +29,7 @@ export const ARGO_003: KubernetesRule = {
     blocks(found.spec.templates).forEach((t, i) => {
       if (t.retryStrategy !== undefined) {
         strategies.push({
-          where: `${found.at}.${formatPath(['templates', i])} (${String(t.name)}).retryStrategy`,
+          where: `${found.at}.${formatPath(['templates', i])} (${show(t.name)}).retryStrategy`,
           value: record(t.retryStrategy),
         });
       }

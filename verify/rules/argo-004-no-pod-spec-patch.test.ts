@@ -2,11 +2,19 @@ import { ARGO_004 } from './argo-004-no-pod-spec-patch';
 import { hardenedWorkflowTemplate, k8s, ruleTests } from './testing';
 
 ruleTests(ARGO_004, {
-  compliant: [{ name: 'a WorkflowTemplate without patches', result: () => ARGO_004.evaluate(k8s(hardenedWorkflowTemplate())) }],
+  compliant: [
+    {
+      name: 'a WorkflowTemplate without patches',
+      result: () => ARGO_004.evaluate(k8s(hardenedWorkflowTemplate())),
+    },
+  ],
   nonCompliant: [
     {
       name: 'a template podSpecPatch',
-      result: () => ARGO_004.evaluate(k8s(hardenedWorkflowTemplate(), { 'spec.templates.1.podSpecPatch': '{"hostNetwork": true}' })),
+      result: () =>
+        ARGO_004.evaluate(
+          k8s(hardenedWorkflowTemplate(), { 'spec.templates.1.podSpecPatch': '{"hostNetwork": true}' }),
+        ),
       message: /templates\[1\] \(check\)\.podSpecPatch is set/,
     },
     {

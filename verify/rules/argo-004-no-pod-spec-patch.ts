@@ -2,7 +2,7 @@ import type { KubernetesRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
 import { formatPath } from '../problem';
 import { workflowSpecOf } from './lib/argo';
-import { blocks, record } from './lib/values';
+import { blocks, record, show } from './lib/values';
 
 /** ARGO-004: pod specs are written out, not patched in. */
 export const ARGO_004: KubernetesRule = {
@@ -22,7 +22,7 @@ export const ARGO_004: KubernetesRule = {
     }
     blocks(found.spec.templates).forEach((t, i) => {
       if (t.podSpecPatch !== undefined) {
-        failures.push(`${found.at}.${formatPath(['templates', i])} (${String(t.name)}).podSpecPatch is set`);
+        failures.push(`${found.at}.${formatPath(['templates', i])} (${show(t.name)}).podSpecPatch is set`);
       }
     });
     return verdict(failures);

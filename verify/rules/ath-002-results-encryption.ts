@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block, text } from './lib/values';
+import { block, show, text } from './lib/values';
 
 /** ATH-002: query results are encrypted with the project key. */
 export const ATH_002: TerraformRule = {
@@ -17,7 +17,7 @@ export const ATH_002: TerraformRule = {
     const failures: string[] = [];
     if (encryption.encryption_option !== 'SSE_KMS' && encryption.encryption_option !== 'CSE_KMS') {
       failures.push(
-        `result encryption_option is ${String(encryption.encryption_option ?? 'unset')}; use SSE_KMS`,
+        `result encryption_option is ${show(encryption.encryption_option ?? 'unset')}; use SSE_KMS`,
       );
     } else if (text(encryption.kms_key_arn) === undefined) {
       failures.push('result encryption has no kms_key_arn');

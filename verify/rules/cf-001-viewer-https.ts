@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block, blocks } from './lib/values';
+import { block, blocks, show } from './lib/values';
 
 const SECURE = ['redirect-to-https', 'https-only'];
 
@@ -15,16 +15,16 @@ export const CF_001: TerraformRule = {
     const behaviors = [
       { where: 'default_cache_behavior', b: block(resource.values.default_cache_behavior) },
       ...blocks(resource.values.ordered_cache_behavior).map((b, i) => ({
-        where: `ordered_cache_behavior[${i}] (${String(b.path_pattern)})`,
+        where: `ordered_cache_behavior[${i}] (${show(b.path_pattern)})`,
         b,
       })),
     ];
     return verdict(
       behaviors
-        .filter(({ b }) => !SECURE.includes(String(b.viewer_protocol_policy)))
+        .filter(({ b }) => !SECURE.includes(show(b.viewer_protocol_policy)))
         .map(
           ({ where, b }) =>
-            `${where}.viewer_protocol_policy is ${String(b.viewer_protocol_policy)}; use redirect-to-https`,
+            `${where}.viewer_protocol_policy is ${show(b.viewer_protocol_policy)}; use redirect-to-https`,
         ),
     );
   },

@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block, isTrue, text } from './lib/values';
+import { block, isTrue, show, text } from './lib/values';
 
 /** Security policies that allow nothing older than TLS 1.2. */
 const TLS12 = /^TLSv1\.2_\d{4}$|^TLSv1\.3_\d{4}$/;
@@ -21,10 +21,10 @@ export const CF_002: TerraformRule = {
       return notApplicable('default CloudFront certificate');
     }
     const failures: string[] = [];
-    const minimum = String(certificate.minimum_protocol_version ?? 'TLSv1 (default)');
+    const minimum = show(certificate.minimum_protocol_version ?? 'TLSv1 (default)');
     if (!TLS12.test(minimum)) failures.push(`minimum_protocol_version is ${minimum}; use TLSv1.2_2021`);
     if (certificate.ssl_support_method !== 'sni-only') {
-      failures.push(`ssl_support_method is ${String(certificate.ssl_support_method)}; use sni-only`);
+      failures.push(`ssl_support_method is ${show(certificate.ssl_support_method)}; use sni-only`);
     }
     return verdict(failures);
   },

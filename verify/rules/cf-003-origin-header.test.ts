@@ -2,7 +2,10 @@ import { CF_003 } from './cf-003-origin-header';
 import type { Edits } from './testing';
 import { distResource, ruleTests } from './testing';
 
-const run = (edits: Edits = {}) => () => CF_003.evaluate(distResource('prod-edge', 'aws_cloudfront_distribution.argo', edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    CF_003.evaluate(distResource('prod-edge', 'aws_cloudfront_distribution.argo', edits));
 
 ruleTests(CF_003, {
   compliant: [{ name: 'the real Argo distribution', result: run() }],
@@ -16,7 +19,11 @@ ruleTests(CF_003, {
   notApplicable: [
     {
       name: 'an S3 origin with origin access control',
-      result: run({ 'resource.aws_cloudfront_distribution.argo.origin': [{ origin_id: 's3', domain_name: 'b.s3.amazonaws.com', origin_access_control_id: 'E1' }] }),
+      result: run({
+        'resource.aws_cloudfront_distribution.argo.origin': [
+          { origin_id: 's3', domain_name: 'b.s3.amazonaws.com', origin_access_control_id: 'E1' },
+        ],
+      }),
     },
   ],
 });

@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { blocks, text } from './lib/values';
+import { blocks, show, text } from './lib/values';
 
 /** CF-003: the origin can tell CloudFront's requests from anyone else's. */
 export const CF_003: TerraformRule = {
@@ -22,7 +22,7 @@ export const CF_003: TerraformRule = {
           (o) =>
             !blocks(o.custom_header).some((h) => text(h.name) !== undefined && text(h.value) !== undefined),
         )
-        .map((o) => `origin ${String(o.origin_id)} has no custom_header; send the origin-verify header`),
+        .map((o) => `origin ${show(o.origin_id)} has no custom_header; send the origin-verify header`),
     );
   },
 };

@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block, blocks, strings } from './lib/values';
+import { block, blocks, show, strings } from './lib/values';
 
 /** CF-004: CloudFront reaches public origins over HTTPS with TLS 1.2. */
 export const CF_004: TerraformRule = {
@@ -22,12 +22,12 @@ export const CF_004: TerraformRule = {
           ...(config.origin_protocol_policy === 'https-only'
             ? []
             : [
-                `origin ${String(o.origin_id)}: origin_protocol_policy is ${String(config.origin_protocol_policy)}; use https-only`,
+                `origin ${show(o.origin_id)}: origin_protocol_policy is ${show(config.origin_protocol_policy)}; use https-only`,
               ]),
           ...(protocols.length > 0 && protocols.every((p) => p === 'TLSv1.2')
             ? []
             : [
-                `origin ${String(o.origin_id)}: origin_ssl_protocols ${protocols.join(', ') || '(none)'}; use TLSv1.2 only`,
+                `origin ${show(o.origin_id)}: origin_ssl_protocols ${protocols.join(', ') || '(none)'}; use TLSv1.2 only`,
               ]),
         ];
       }),

@@ -2,7 +2,10 @@ import { CF_005 } from './cf-005-access-logs';
 import type { Edits } from './testing';
 import { distStack, resultFor, ruleTests } from './testing';
 
-const run = (edits: Edits = {}) => () => resultFor(CF_005.evaluate(distStack('dev-edge', edits)), 'aws_cloudfront_distribution.jupyterhub');
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    resultFor(CF_005.evaluate(distStack('dev-edge', edits)), 'aws_cloudfront_distribution.jupyterhub');
 
 ruleTests(CF_005, {
   compliant: [

@@ -1,5 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
+import { show } from './lib/values';
 
 /** ECR-001: a pushed tag always names the same image. */
 export const ECR_001: TerraformRule = {
@@ -15,7 +16,7 @@ export const ECR_001: TerraformRule = {
     return verdict(
       mutability === 'IMMUTABLE'
         ? []
-        : [`image_tag_mutability is ${String(mutability ?? 'MUTABLE (default)')}`],
+        : [`image_tag_mutability is ${show(mutability ?? 'MUTABLE (default)')}`],
     );
   },
 };

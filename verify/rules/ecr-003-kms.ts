@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block, text } from './lib/values';
+import { block, show, text } from './lib/values';
 
 /** ECR-003: images are encrypted with the project key. */
 export const ECR_003: TerraformRule = {
@@ -15,7 +15,7 @@ export const ECR_003: TerraformRule = {
     const encryption = block(resource.values.encryption_configuration);
     const failures: string[] = [];
     if (encryption.encryption_type !== 'KMS')
-      failures.push(`encryption_type is ${String(encryption.encryption_type ?? 'AES256 (default)')}`);
+      failures.push(`encryption_type is ${show(encryption.encryption_type ?? 'AES256 (default)')}`);
     else if (text(encryption.kms_key) === undefined) failures.push('kms_key is not set (AWS managed key)');
     return verdict(failures);
   },

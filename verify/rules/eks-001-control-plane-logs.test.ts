@@ -3,7 +3,10 @@ import type { Edits } from './testing';
 import { distResource, ruleTests } from './testing';
 
 const CLUSTER = 'aws_eks_cluster.cluster';
-const run = (edits: Edits = {}) => () => EKS_001.evaluate(distResource('dev-cluster', CLUSTER, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    EKS_001.evaluate(distResource('dev-cluster', CLUSTER, edits));
 
 ruleTests(EKS_001, {
   compliant: [{ name: 'the real cluster', result: run() }],
@@ -13,6 +16,10 @@ ruleTests(EKS_001, {
       result: run({ [`resource.${CLUSTER}.enabled_cluster_log_types`]: ['api', 'authenticator'] }),
       message: /lacks audit/,
     },
-    { name: 'no logs', result: run({ [`resource.${CLUSTER}.enabled_cluster_log_types`]: undefined }), message: /api, audit, authenticator/ },
+    {
+      name: 'no logs',
+      result: run({ [`resource.${CLUSTER}.enabled_cluster_log_types`]: undefined }),
+      message: /api, audit, authenticator/,
+    },
   ],
 });

@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block } from './lib/values';
+import { block, show } from './lib/values';
 
 /** EKS-004: cluster access is managed with access entries only. */
 export const EKS_004: TerraformRule = {
@@ -16,7 +16,7 @@ export const EKS_004: TerraformRule = {
     return verdict(
       mode === 'API'
         ? []
-        : [`access_config.authentication_mode is ${String(mode ?? 'unset (CONFIG_MAP)')}; use API`],
+        : [`access_config.authentication_mode is ${show(mode ?? 'unset (CONFIG_MAP)')}; use API`],
     );
   },
 };

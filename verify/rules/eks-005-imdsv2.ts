@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block, numeric } from './lib/values';
+import { block, numeric, show } from './lib/values';
 
 /** EKS-005: nodes require IMDSv2 and keep instance metadata out of reach of pods. */
 export const EKS_005: TerraformRule = {
@@ -16,12 +16,10 @@ export const EKS_005: TerraformRule = {
     if (metadata.http_endpoint === 'disabled') return verdict([], 'instance metadata disabled');
     const failures: string[] = [];
     if (metadata.http_tokens !== 'required')
-      failures.push(
-        `metadata_options.http_tokens is ${String(metadata.http_tokens ?? 'unset')}; use required`,
-      );
+      failures.push(`metadata_options.http_tokens is ${show(metadata.http_tokens ?? 'unset')}; use required`);
     const hops = numeric(metadata.http_put_response_hop_limit);
     if (hops !== 1)
-      failures.push(`metadata_options.http_put_response_hop_limit is ${String(hops ?? 'unset')}; use 1`);
+      failures.push(`metadata_options.http_put_response_hop_limit is ${show(hops ?? 'unset')}; use 1`);
     return verdict(failures);
   },
 };

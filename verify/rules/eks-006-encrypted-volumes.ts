@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block, blocks, isTrue, text } from './lib/values';
+import { block, blocks, isTrue, show, text } from './lib/values';
 
 /** EKS-006: node volumes are encrypted with the project key. */
 export const EKS_006: TerraformRule = {
@@ -20,7 +20,7 @@ export const EKS_006: TerraformRule = {
     }
     return verdict(
       mappings.flatMap((m) => {
-        const device = String(m.device_name ?? '(no device_name)');
+        const device = show(m.device_name ?? '(no device_name)');
         const ebs = block(m.ebs);
         if (Object.keys(ebs).length === 0) return [];
         return [

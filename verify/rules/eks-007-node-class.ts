@@ -1,6 +1,6 @@
 import type { KubernetesRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block, blocks, record } from './lib/values';
+import { block, blocks, record, show } from './lib/values';
 
 /** EKS-007: Karpenter nodes get the same IMDS and volume protections as the managed node group. */
 export const EKS_007: KubernetesRule = {
@@ -12,7 +12,7 @@ export const EKS_007: KubernetesRule = {
   appliesTo: 'kubernetes',
   evaluate(object) {
     const { manifest } = object;
-    if (manifest.kind !== 'EC2NodeClass' || !String(manifest.apiVersion).startsWith('karpenter.k8s.aws/')) {
+    if (manifest.kind !== 'EC2NodeClass' || !show(manifest.apiVersion).startsWith('karpenter.k8s.aws/')) {
       return notApplicable();
     }
     const spec = record(manifest.spec);
@@ -20,11 +20,11 @@ export const EKS_007: KubernetesRule = {
     const metadata = record(spec.metadataOptions);
     if (metadata.httpEndpoint !== 'disabled') {
       if (metadata.httpTokens !== undefined && metadata.httpTokens !== 'required') {
-        failures.push(`metadataOptions.httpTokens is ${String(metadata.httpTokens)}; use required`);
+        failures.push(`metadataOptions.httpTokens is ${show(metadata.httpTokens)}; use required`);
       }
       if (metadata.httpPutResponseHopLimit !== undefined && metadata.httpPutResponseHopLimit !== 1) {
         failures.push(
-          `metadataOptions.httpPutResponseHopLimit is ${String(metadata.httpPutResponseHopLimit)}; use 1`,
+          `metadataOptions.httpPutResponseHopLimit is ${show(metadata.httpPutResponseHopLimit)}; use 1`,
         );
       }
     }

@@ -3,7 +3,10 @@ import type { Edits } from './testing';
 import { distResource, ruleTests } from './testing';
 
 const FLAG = 'resource.aws_eks_cluster.cluster.access_config.bootstrap_cluster_creator_admin_permissions';
-const run = (edits: Edits = {}) => () => EKS_009.evaluate(distResource('dev-cluster', 'aws_eks_cluster.cluster', edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    EKS_009.evaluate(distResource('dev-cluster', 'aws_eks_cluster.cluster', edits));
 
 ruleTests(EKS_009, {
   compliant: [{ name: 'the real cluster', result: run() }],

@@ -4,12 +4,23 @@ import { distResource, resource, ruleTests } from './testing';
 
 const POLICY = 'aws_iam_role_policy.spark_job_runner_policy';
 const DOC = 'data.aws_iam_policy_document.spark_job_runner_policy_document';
-const run = (edits: Edits = {}) => () => IAM_001.evaluate(distResource('dev-workloads', POLICY, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    IAM_001.evaluate(distResource('dev-workloads', POLICY, edits));
 
 ruleTests(IAM_001, {
   compliant: [
     { name: 'the real Spark job runner policy', result: run() },
-    { name: 'a Deny of everything', result: () => IAM_001.evaluate(resource('aws_iam_policy', { policy: JSON.stringify({ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }) })) },
+    {
+      name: 'a Deny of everything',
+      result: () =>
+        IAM_001.evaluate(
+          resource('aws_iam_policy', {
+            policy: JSON.stringify({ Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }] }),
+          }),
+        ),
+    },
   ],
   nonCompliant: [
     {

@@ -4,12 +4,13 @@ import { distResource, ruleTests } from './testing';
 
 const POLICY = 'aws_iam_role_policy.load_balancer_controller_policy';
 const DOC = 'data.aws_iam_policy_document.load_balancer_controller_policy_document';
-const run = (edits: Edits = {}) => () => IAM_003.evaluate(distResource('dev-workloads', POLICY, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    IAM_003.evaluate(distResource('dev-workloads', POLICY, edits));
 
 ruleTests(IAM_003, {
-  compliant: [
-    { name: 'the real load balancer controller policy (describe calls on "*")', result: run() },
-  ],
+  compliant: [{ name: 'the real load balancer controller policy (describe calls on "*")', result: run() }],
   nonCompliant: [
     {
       name: 'a scoped action granted on "*"',

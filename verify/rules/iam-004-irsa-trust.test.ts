@@ -4,14 +4,25 @@ import { distResource, ruleTests } from './testing';
 
 const ROLE = 'aws_iam_role.spark_job_runner';
 const TRUST = 'data.aws_iam_policy_document.spark_job_runner_trust';
-const run = (edits: Edits = {}) => () => IAM_004.evaluate(distResource('dev-workloads', ROLE, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    IAM_004.evaluate(distResource('dev-workloads', ROLE, edits));
 
 ruleTests(IAM_004, {
   compliant: [{ name: 'the real Spark job runner role', result: run() }],
   nonCompliant: [
     {
       name: 'the aud condition removed',
-      result: run({ [`${TRUST}.statement.0.condition`]: [{ test: 'StringEquals', variable: 'x:sub', values: ['system:serviceaccount:spark-jobs:spark-job-runner'] }] }),
+      result: run({
+        [`${TRUST}.statement.0.condition`]: [
+          {
+            test: 'StringEquals',
+            variable: 'x:sub',
+            values: ['system:serviceaccount:spark-jobs:spark-job-runner'],
+          },
+        ],
+      }),
       message: /aud = sts\.amazonaws\.com/,
     },
     {
@@ -23,5 +34,10 @@ ruleTests(IAM_004, {
       message: /no StringEquals condition on <issuer>:sub/,
     },
   ],
-  notApplicable: [{ name: 'a Pod Identity role', result: () => IAM_004.evaluate(distResource('dev-workloads', 'aws_iam_role.karpenter')) }],
+  notApplicable: [
+    {
+      name: 'a Pod Identity role',
+      result: () => IAM_004.evaluate(distResource('dev-workloads', 'aws_iam_role.karpenter')),
+    },
+  ],
 });

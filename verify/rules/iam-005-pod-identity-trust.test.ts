@@ -4,7 +4,10 @@ import { distResource, ruleTests } from './testing';
 
 const ROLE = 'aws_iam_role.argo_workflow';
 const TRUST = 'data.aws_iam_policy_document.argo_workflow_trust';
-const run = (edits: Edits = {}) => () => IAM_005.evaluate(distResource('dev-workloads', ROLE, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    IAM_005.evaluate(distResource('dev-workloads', ROLE, edits));
 
 ruleTests(IAM_005, {
   compliant: [{ name: 'the real Argo workflow role', result: run() }],
@@ -20,5 +23,10 @@ ruleTests(IAM_005, {
       message: /aws:SourceAccount/,
     },
   ],
-  notApplicable: [{ name: 'an IRSA role', result: () => IAM_005.evaluate(distResource('dev-workloads', 'aws_iam_role.spark_job_runner')) }],
+  notApplicable: [
+    {
+      name: 'an IRSA role',
+      result: () => IAM_005.evaluate(distResource('dev-workloads', 'aws_iam_role.spark_job_runner')),
+    },
+  ],
 });

@@ -4,14 +4,21 @@ import { distResource, ruleTests } from './testing';
 
 const ROLE = 'aws_iam_role.arc_runtime_build_role';
 const TRUST = 'data.aws_iam_policy_document.arc_runtime_build_role_trust';
-const run = (edits: Edits = {}) => () => IAM_006.evaluate(distResource('dev-registry', ROLE, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    IAM_006.evaluate(distResource('dev-registry', ROLE, edits));
 
 ruleTests(IAM_006, {
   compliant: [{ name: 'the real CodeBuild role (service principal)', result: run() }],
   nonCompliant: [
     {
       name: 'trusting an account root',
-      result: run({ [`${TRUST}.statement.0.principals`]: [{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }] }),
+      result: run({
+        [`${TRUST}.statement.0.principals`]: [
+          { type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] },
+        ],
+      }),
       message: /trusts the account root arn:aws:iam::111122223333:root/,
     },
     {

@@ -4,14 +4,20 @@ import { distResource, ruleTests } from './testing';
 
 const POLICY = 'aws_iam_role_policy.fluent_bit_policy';
 const DOC = 'data.aws_iam_policy_document.fluent_bit_policy_document';
-const run = (edits: Edits = {}) => () => IAM_007.evaluate(distResource('dev-workloads', POLICY, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    IAM_007.evaluate(distResource('dev-workloads', POLICY, edits));
 
 ruleTests(IAM_007, {
   compliant: [{ name: 'the real Fluent Bit policy', result: run() }],
   nonCompliant: [
     {
       name: 'an Allow with not_actions',
-      result: run({ [`${DOC}.statement.0.not_actions`]: ['iam:*'], [`${DOC}.statement.0.actions`]: undefined }),
+      result: run({
+        [`${DOC}.statement.0.not_actions`]: ['iam:*'],
+        [`${DOC}.statement.0.actions`]: undefined,
+      }),
       message: /allows by NotAction/,
     },
     {

@@ -3,7 +3,10 @@ import type { Edits } from './testing';
 import { distResource, resource, ruleTests } from './testing';
 
 const ATTACHMENT = 'aws_iam_role_policy_attachment.system_nodes_role_amazon_eksworker_node_policy';
-const run = (edits: Edits = {}) => () => IAM_008.evaluate(distResource('dev-cluster', ATTACHMENT, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    IAM_008.evaluate(distResource('dev-cluster', ATTACHMENT, edits));
 
 ruleTests(IAM_008, {
   compliant: [{ name: 'the real worker node policy attachment', result: run() }],
@@ -15,7 +18,10 @@ ruleTests(IAM_008, {
     },
     {
       name: 'a FullAccess policy in managed_policy_arns',
-      result: () => IAM_008.evaluate(resource('aws_iam_role', { managed_policy_arns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'] })),
+      result: () =>
+        IAM_008.evaluate(
+          resource('aws_iam_role', { managed_policy_arns: ['arn:aws:iam::aws:policy/AmazonS3FullAccess'] }),
+        ),
       message: /AmazonS3FullAccess/,
     },
   ],

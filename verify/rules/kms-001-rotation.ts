@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { isTrue } from './lib/values';
+import { isTrue, show } from './lib/values';
 
 /** KMS-001: symmetric keys rotate their key material. */
 export const KMS_001: TerraformRule = {
@@ -13,8 +13,7 @@ export const KMS_001: TerraformRule = {
   evaluate(resource) {
     if (resource.type !== 'aws_kms_key') return notApplicable();
     const spec = resource.values.customer_master_key_spec ?? 'SYMMETRIC_DEFAULT';
-    if (spec !== 'SYMMETRIC_DEFAULT')
-      return notApplicable(`${String(spec)} keys cannot rotate automatically`);
+    if (spec !== 'SYMMETRIC_DEFAULT') return notApplicable(`${show(spec)} keys cannot rotate automatically`);
     return verdict(isTrue(resource.values.enable_key_rotation) ? [] : ['enable_key_rotation is not true']);
   },
 };

@@ -3,7 +3,10 @@ import type { Edits } from './testing';
 import { distResource, resource, ruleTests } from './testing';
 
 const KEY = 'aws_kms_key.project_key';
-const run = (edits: Edits = {}) => () => KMS_002.evaluate(distResource('dev-foundation', KEY, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    KMS_002.evaluate(distResource('dev-foundation', KEY, edits));
 
 ruleTests(KMS_002, {
   compliant: [

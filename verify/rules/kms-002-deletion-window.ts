@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { numeric } from './lib/values';
+import { numeric, show } from './lib/values';
 
 /** The shortest deletion window the kit accepts, in days. */
 const MIN_DELETION_WINDOW = 7;
@@ -21,7 +21,7 @@ export const KMS_002: TerraformRule = {
     return verdict(
       days !== undefined && days >= MIN_DELETION_WINDOW
         ? []
-        : [`deletion_window_in_days is ${String(raw)}; use at least ${MIN_DELETION_WINDOW}`],
+        : [`deletion_window_in_days is ${show(raw)}; use at least ${MIN_DELETION_WINDOW}`],
     );
   },
 };

@@ -1,6 +1,6 @@
 import type { TerraformResource, TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { blocks, strings } from './lib/values';
+import { blocks, show, strings } from './lib/values';
 
 const OPEN = ['0.0.0.0/0', '::/0'];
 
@@ -11,7 +11,7 @@ export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-
 function prefixListName(resource: TerraformResource, id: string): string | undefined {
   const reference = resource.lookup.reference(id);
   return reference?.mode === 'data' && reference.type === 'aws_ec2_managed_prefix_list'
-    ? String(reference.values.name ?? '')
+    ? show(reference.values.name ?? '')
     : undefined;
 }
 

@@ -2,14 +2,19 @@ import { NET_002 } from './net-002-endpoint-private-dns';
 import type { Edits } from './testing';
 import { distResource, ruleTests } from './testing';
 
-const run = (address: string, edits: Edits = {}) => () => NET_002.evaluate(distResource('dev-network', address, edits));
+const run =
+  (address: string, edits: Edits = {}) =>
+  () =>
+    NET_002.evaluate(distResource('dev-network', address, edits));
 
 ruleTests(NET_002, {
   compliant: [{ name: 'the real STS endpoint', result: run('aws_vpc_endpoint.endpoints_sts') }],
   nonCompliant: [
     {
       name: 'private DNS off',
-      result: run('aws_vpc_endpoint.endpoints_sts', { 'resource.aws_vpc_endpoint.endpoints_sts.private_dns_enabled': false }),
+      result: run('aws_vpc_endpoint.endpoints_sts', {
+        'resource.aws_vpc_endpoint.endpoints_sts.private_dns_enabled': false,
+      }),
       message: /private_dns_enabled/,
     },
   ],

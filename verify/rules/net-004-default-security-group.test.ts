@@ -3,7 +3,10 @@ import type { Edits } from './testing';
 import { distResource, ruleTests } from './testing';
 
 const SG = 'aws_default_security_group.default_security_group';
-const run = (edits: Edits = {}) => () => NET_004.evaluate(distResource('dev-network', SG, edits));
+const run =
+  (edits: Edits = {}) =>
+  () =>
+    NET_004.evaluate(distResource('dev-network', SG, edits));
 
 ruleTests(NET_004, {
   compliant: [{ name: 'the real default security group', result: run() }],

@@ -1,5 +1,12 @@
 import { POD_001 } from './pod-001-run-as-non-root';
-import { hardenedDeployment, hardenedPod, hardenedSparkApplication, hardenedWorkflowTemplate, k8s, ruleTests } from './testing';
+import {
+  hardenedDeployment,
+  hardenedPod,
+  hardenedSparkApplication,
+  hardenedWorkflowTemplate,
+  k8s,
+  ruleTests,
+} from './testing';
 
 ruleTests(POD_001, {
   compliant: [
@@ -7,7 +14,12 @@ ruleTests(POD_001, {
     { name: 'a hardened SparkApplication', result: () => POD_001.evaluate(k8s(hardenedSparkApplication())) },
     {
       name: 'set at pod level only (Workflow securityContext)',
-      result: () => POD_001.evaluate(k8s(hardenedWorkflowTemplate(), { 'spec.templates.1.container.securityContext.runAsNonRoot': undefined })),
+      result: () =>
+        POD_001.evaluate(
+          k8s(hardenedWorkflowTemplate(), {
+            'spec.templates.1.container.securityContext.runAsNonRoot': undefined,
+          }),
+        ),
     },
   ],
   nonCompliant: [
@@ -24,14 +36,22 @@ ruleTests(POD_001, {
     },
     {
       name: 'a Pod container running as UID 0',
-      result: () => POD_001.evaluate(k8s(hardenedPod(), { 'spec.containers.0.securityContext.runAsUser': 0 })),
+      result: () =>
+        POD_001.evaluate(k8s(hardenedPod(), { 'spec.containers.0.securityContext.runAsUser': 0 })),
       message: /runAsUser is 0/,
     },
     {
       name: 'a Spark executor without it',
-      result: () => POD_001.evaluate(k8s(hardenedSparkApplication(), { 'spec.executor.securityContext': {} })),
+      result: () =>
+        POD_001.evaluate(k8s(hardenedSparkApplication(), { 'spec.executor.securityContext': {} })),
       message: /executor container: runAsNonRoot/,
     },
   ],
-  notApplicable: [{ name: 'a ServiceAccount', result: () => POD_001.evaluate(k8s({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 's' } })) }],
+  notApplicable: [
+    {
+      name: 'a ServiceAccount',
+      result: () =>
+        POD_001.evaluate(k8s({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 's' } })),
+    },
+  ],
 });

@@ -6,7 +6,10 @@ ruleTests(POD_002, {
   nonCompliant: [
     {
       name: 'a privileged Argo container template',
-      result: () => POD_002.evaluate(k8s(hardenedWorkflowTemplate(), { 'spec.templates.1.container.securityContext.privileged': true })),
+      result: () =>
+        POD_002.evaluate(
+          k8s(hardenedWorkflowTemplate(), { 'spec.templates.1.container.securityContext.privileged': true }),
+        ),
       message: /templates\[1\] \(check\) container: securityContext\.privileged is true/,
     },
   ],

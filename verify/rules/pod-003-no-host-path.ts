@@ -1,5 +1,6 @@
 import type { KubernetesRule } from '../policy';
 import { evaluatePods } from './lib/pods';
+import { show } from './lib/values';
 
 /** POD-003: pods do not mount node directories. */
 export const POD_003: KubernetesRule = {
@@ -13,7 +14,7 @@ export const POD_003: KubernetesRule = {
     return evaluatePods(object, (pod) =>
       pod.volumes
         .filter((v) => v.hostPath !== undefined)
-        .map((v) => `${pod.where}: volume ${String(v.name)} is a hostPath`),
+        .map((v) => `${pod.where}: volume ${show(v.name)} is a hostPath`),
     );
   },
 };

@@ -1,6 +1,6 @@
 import type { KubernetesRule } from '../policy';
 import { effective, evaluateContainers } from './lib/pods';
-import { record } from './lib/values';
+import { record, show } from './lib/values';
 
 /** POD-005: the runtime's default seccomp profile filters system calls. */
 export const POD_005: KubernetesRule = {
@@ -15,7 +15,7 @@ export const POD_005: KubernetesRule = {
       const type = record(effective(pod, c, 'seccompProfile')).type;
       return type === 'RuntimeDefault'
         ? undefined
-        : `seccompProfile.type is ${String(type ?? 'unset (Unconfined)')}`;
+        : `seccompProfile.type is ${show(type ?? 'unset (Unconfined)')}`;
     });
   },
 };

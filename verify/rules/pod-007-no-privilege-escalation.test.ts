@@ -5,7 +5,12 @@ const cronJob = {
   apiVersion: 'batch/v1',
   kind: 'CronJob',
   metadata: { name: 'c', namespace: 'spark-jobs' },
-  spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [hardenedContainer()] } } } } },
+  spec: {
+    schedule: '0 * * * *',
+    jobTemplate: {
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [hardenedContainer()] } } },
+    },
+  },
 };
 
 ruleTests(POD_007, {
@@ -14,12 +19,20 @@ ruleTests(POD_007, {
     {
       name: 'escalation left at the default',
       result: () =>
-        POD_007.evaluate(k8s(cronJob, { 'spec.jobTemplate.spec.template.spec.containers.0.securityContext.allowPrivilegeEscalation': undefined })),
+        POD_007.evaluate(
+          k8s(cronJob, {
+            'spec.jobTemplate.spec.template.spec.containers.0.securityContext.allowPrivilegeEscalation':
+              undefined,
+          }),
+        ),
       message: /allowPrivilegeEscalation is not false/,
     },
     {
       name: 'an init container without it',
-      result: () => POD_007.evaluate(k8s(hardenedPod(), { 'spec.initContainers': [{ name: 'init', image: 'busybox:1.36' }] })),
+      result: () =>
+        POD_007.evaluate(
+          k8s(hardenedPod(), { 'spec.initContainers': [{ name: 'init', image: 'busybox:1.36' }] }),
+        ),
       message: /initContainers\[0\] \(init\)/,
     },
   ],

@@ -4,7 +4,10 @@ import { hardenedPod, hardenedSparkApplication, k8s, ruleTests } from './testing
 ruleTests(POD_008, {
   compliant: [
     { name: 'a hardened Pod', result: () => POD_008.evaluate(k8s(hardenedPod())) },
-    { name: 'a SparkApplication with cores and memory', result: () => POD_008.evaluate(k8s(hardenedSparkApplication())) },
+    {
+      name: 'a SparkApplication with cores and memory',
+      result: () => POD_008.evaluate(k8s(hardenedSparkApplication())),
+    },
   ],
   nonCompliant: [
     {
@@ -14,7 +17,13 @@ ruleTests(POD_008, {
     },
     {
       name: 'a Spark executor without cores or memory',
-      result: () => POD_008.evaluate(k8s(hardenedSparkApplication(), { 'spec.executor.cores': undefined, 'spec.executor.memory': undefined })),
+      result: () =>
+        POD_008.evaluate(
+          k8s(hardenedSparkApplication(), {
+            'spec.executor.cores': undefined,
+            'spec.executor.memory': undefined,
+          }),
+        ),
       message: /executor container: resources lack requests\.cpu, requests\.memory, limits\.memory/,
     },
   ],

@@ -9,11 +9,17 @@ import { edited, resultFor, ruleTests } from './testing';
 
 /** The real dev objects, with edits applied to the object with the given id. */
 function devObjects(changes: Record<string, Record<string, unknown>> = {}): KubernetesObject[] {
-  const objects = loadKubernetesObjects(path.join(REPO_ROOT, 'dist', 'k8s'), REPO_ROOT).filter((o) => o.env === 'dev');
-  return objects.map((o) => (changes[o.id] === undefined ? o : { ...o, manifest: edited(o.manifest, changes[o.id]) }));
+  const objects = loadKubernetesObjects(path.join(REPO_ROOT, 'dist', 'k8s'), REPO_ROOT).filter(
+    (o) => o.env === 'dev',
+  );
+  return objects.map((o) =>
+    changes[o.id] === undefined ? o : { ...o, manifest: edited(o.manifest, changes[o.id]) },
+  );
 }
-const run = (binding: string, changes: Record<string, Record<string, unknown>> = {}) => () =>
-  resultFor(RBAC_003.evaluate({ env: 'dev', objects: devObjects(changes) }), binding);
+const run =
+  (binding: string, changes: Record<string, Record<string, unknown>> = {}) =>
+  () =>
+    resultFor(RBAC_003.evaluate({ env: 'dev', objects: devObjects(changes) }), binding);
 
 const DRIVER_BINDING = 'RoleBinding/spark-jobs/spark-driver';
 
@@ -21,12 +27,17 @@ ruleTests(RBAC_003, {
   compliant: [
     { name: 'the real Spark driver binding', result: run(DRIVER_BINDING) },
     { name: 'the real Argo workflow binding', result: run('RoleBinding/spark-jobs/argo-workflow') },
-    { name: 'bound to the built-in view role', result: run(DRIVER_BINDING, { [DRIVER_BINDING]: { roleRef: { kind: 'ClusterRole', name: 'view' } } }) },
+    {
+      name: 'bound to the built-in view role',
+      result: run(DRIVER_BINDING, { [DRIVER_BINDING]: { roleRef: { kind: 'ClusterRole', name: 'view' } } }),
+    },
   ],
   nonCompliant: [
     {
       name: 'the real Spark driver Role granted secrets',
-      result: run(DRIVER_BINDING, { 'Role/spark-jobs/spark-driver': { 'rules.0.resources': ['pods', 'secrets'] } }),
+      result: run(DRIVER_BINDING, {
+        'Role/spark-jobs/spark-driver': { 'rules.0.resources': ['pods', 'secrets'] },
+      }),
       message: /spark-jobs\/spark-job-runner to Role\/spark-jobs\/spark-driver, which can read secrets/,
     },
     {
@@ -36,7 +47,9 @@ ruleTests(RBAC_003, {
     },
     {
       name: 'bound to a role dist/ does not define',
-      result: run(DRIVER_BINDING, { [DRIVER_BINDING]: { roleRef: { kind: 'ClusterRole', name: 'from-a-chart' } } }),
+      result: run(DRIVER_BINDING, {
+        [DRIVER_BINDING]: { roleRef: { kind: 'ClusterRole', name: 'from-a-chart' } },
+      }),
       message: /not in dist\//,
     },
   ],

@@ -2,7 +2,7 @@ import { WORKLOADS } from '../../config/naming';
 import type { KubernetesEnvironmentRule, KubernetesObject, ObjectResult } from '../policy';
 import { isBinding, rbacRules, roleRef } from './lib/rbac';
 import type { RbacRule } from './lib/rbac';
-import { blocks, record } from './lib/values';
+import { blocks, record, show } from './lib/values';
 
 /** The service accounts ETL jobs run as: Spark drivers and executors, and Argo workflow pods. */
 export const JOB_SERVICE_ACCOUNTS = [WORKLOADS.sparkJobRunner, WORKLOADS.argoWorkflow].map(
@@ -42,10 +42,10 @@ export const RBAC_003: KubernetesEnvironmentRule = {
     }
     const out: ObjectResult[] = [];
     for (const binding of environment.objects.filter((o) => isBinding(o.manifest))) {
-      const bindingNamespace = String(record(binding.manifest.metadata).namespace ?? '');
+      const bindingNamespace = show(record(binding.manifest.metadata).namespace ?? '');
       const subjects = blocks(binding.manifest.subjects)
         .filter((s) => s.kind === 'ServiceAccount')
-        .map((s) => `${String(s.namespace ?? bindingNamespace)}/${String(s.name)}`)
+        .map((s) => `${show(s.namespace ?? bindingNamespace)}/${show(s.name)}`)
         .filter((s) => JOB_SERVICE_ACCOUNTS.includes(s));
       if (subjects.length === 0) continue;
       const ref = roleRef(binding.manifest);

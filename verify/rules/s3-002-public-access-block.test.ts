@@ -2,7 +2,10 @@ import { S3_002 } from './s3-002-public-access-block';
 import { distResource, ruleTests } from './testing';
 
 const PAB = 'aws_s3_bucket_public_access_block.datalake_bucket_public_access_block';
-const run = (edits = {}) => () => S3_002.evaluate(distResource('prod-data', PAB, edits));
+const run =
+  (edits = {}) =>
+  () =>
+    S3_002.evaluate(distResource('prod-data', PAB, edits));
 
 ruleTests(S3_002, {
   compliant: [{ name: 'the real data lake public access block', result: run() }],

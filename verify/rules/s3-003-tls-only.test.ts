@@ -3,7 +3,10 @@ import { distResource, resource, ruleTests } from './testing';
 
 const POLICY = 'aws_s3_bucket_policy.assets_bucket_policy';
 const DOC = 'data.aws_iam_policy_document.assets_bucket_policy_document';
-const run = (edits = {}) => () => S3_003.evaluate(distResource('dev-foundation', POLICY, edits));
+const run =
+  (edits = {}) =>
+  () =>
+    S3_003.evaluate(distResource('dev-foundation', POLICY, edits));
 
 const jsonPolicy = JSON.stringify({
   Version: '2012-10-17',

@@ -1,7 +1,7 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
 import { bucketTarget } from './lib/s3';
-import { block } from './lib/values';
+import { block, show } from './lib/values';
 
 /** S3-004: the data buckets (assets, data lake) keep object versions. */
 export const S3_004: TerraformRule = {
@@ -19,7 +19,7 @@ export const S3_004: TerraformRule = {
     return verdict(
       status === 'Enabled'
         ? []
-        : [`versioning status is ${String(status)}; set Enabled on the ${purpose} bucket`],
+        : [`versioning status is ${show(status)}; set Enabled on the ${purpose} bucket`],
     );
   },
 };

@@ -2,7 +2,10 @@ import { S3_006 } from './s3-006-ownership';
 import { distResource, ruleTests } from './testing';
 
 const OWNERSHIP = 'aws_s3_bucket_ownership_controls.logs_bucket_ownership';
-const run = (edits = {}) => () => S3_006.evaluate(distResource('dev-foundation', OWNERSHIP, edits));
+const run =
+  (edits = {}) =>
+  () =>
+    S3_006.evaluate(distResource('dev-foundation', OWNERSHIP, edits));
 
 ruleTests(S3_006, {
   compliant: [{ name: 'the real logs bucket', result: run() }],

@@ -1,6 +1,6 @@
 import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
-import { block } from './lib/values';
+import { block, show } from './lib/values';
 
 /** S3-006: object ownership is BucketOwnerEnforced (ACLs disabled). */
 export const S3_006: TerraformRule = {
@@ -16,7 +16,7 @@ export const S3_006: TerraformRule = {
     return verdict(
       ownership === 'BucketOwnerEnforced'
         ? []
-        : [`object_ownership is ${String(ownership)}; use BucketOwnerEnforced`],
+        : [`object_ownership is ${show(ownership)}; use BucketOwnerEnforced`],
     );
   },
 };

@@ -3,7 +3,7 @@ import type { KubernetesRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
 import { sparkPods } from './lib/pods';
 import { sparkSpecOf } from './lib/spark';
-import { blocks, record, strings } from './lib/values';
+import { blocks, record, show, strings } from './lib/values';
 
 /** Node labels that carry the capacity type, and the value each uses for spot. */
 const CAPACITY_LABELS: Readonly<Record<string, string>> = {
@@ -70,7 +70,7 @@ export const SPARK_001: KubernetesRule = {
     const selectedPool = selector[POOL_LABEL_KEY];
     if (selectedPool !== undefined && selectedPool !== DRIVER_POOL) {
       failures.push(
-        `driver nodeSelector selects ${POOL_LABEL_KEY}=${String(selectedPool)}; use ${DRIVER_POOL}`,
+        `driver nodeSelector selects ${POOL_LABEL_KEY}=${show(selectedPool)}; use ${DRIVER_POOL}`,
       );
     }
     const nodeAffinity = record(record(driver.affinity).nodeAffinity);

@@ -9,7 +9,11 @@ ruleTests(SPARK_002, {
   nonCompliant: [
     {
       name: 'network crypto off',
-      result: conf({ 'spark.authenticate': 'true', 'spark.network.crypto.enabled': 'false', 'spark.io.encryption.enabled': 'true' }),
+      result: conf({
+        'spark.authenticate': 'true',
+        'spark.network.crypto.enabled': 'false',
+        'spark.io.encryption.enabled': 'true',
+      }),
       message: /spark\.network\.crypto\.enabled"\] is "false"; set "true"/,
     },
     { name: 'no sparkConf', result: conf(undefined), message: /spark\.authenticate"\] is not set/ },

@@ -47,12 +47,16 @@ export function edited<T>(value: T, edits: Edits = {}): T {
 }
 
 /** A stack from hand-made blocks, with the provider's allowed account. */
-export function stack(resources: Blocks, data: Blocks = {}, accountIds: readonly string[] = [ACCOUNT]): TerraformStack {
-  return terraformStackFromJson(
-    'dev-test',
-    'dist/terraform/stacks/dev-test/cdk.tf.json',
-    { provider: { aws: [{ allowed_account_ids: accountIds }] }, resource: resources, data },
-  );
+export function stack(
+  resources: Blocks,
+  data: Blocks = {},
+  accountIds: readonly string[] = [ACCOUNT],
+): TerraformStack {
+  return terraformStackFromJson('dev-test', 'dist/terraform/stacks/dev-test/cdk.tf.json', {
+    provider: { aws: [{ allowed_account_ids: accountIds }] },
+    resource: resources,
+    data,
+  });
 }
 
 /** One hand-made resource (with optional other blocks of its stack for references). */

@@ -1,5 +1,5 @@
 import type { StackLookup, TerraformResource } from '../../policy';
-import { blocks, record, strings } from './values';
+import { blocks, record, show, strings } from './values';
 
 /** A principal block: type `AWS`, `Service`, `Federated`, `CanonicalUser` or `*`, and its identifiers. */
 export interface Principal {
@@ -121,7 +121,7 @@ export function resolveAttribute(resource: TerraformResource, policy: PolicyAttr
 }
 
 function principalBlocks(value: unknown): Principal[] {
-  return blocks(value).map((p) => ({ type: String(p.type ?? ''), identifiers: strings(p.identifiers) }));
+  return blocks(value).map((p) => ({ type: show(p.type ?? ''), identifiers: strings(p.identifiers) }));
 }
 
 function fromDocumentDataSource(
@@ -146,8 +146,8 @@ function fromDocumentDataSource(
       principals: principalBlocks(s.principals),
       notPrincipals: principalBlocks(s.not_principals),
       conditions: blocks(s.condition).map((c) => ({
-        test: String(c.test ?? ''),
-        variable: String(c.variable ?? ''),
+        test: show(c.test ?? ''),
+        variable: show(c.variable ?? ''),
         values: strings(c.values),
       })),
     };

@@ -1,7 +1,7 @@
 import type { KubernetesObject, RuleResult } from '../../policy';
 import { notApplicable, verdict } from '../../policy';
 import { formatPath } from '../../problem';
-import { blocks, record, text } from './values';
+import { blocks, record, show, text } from './values';
 
 /** One container of a pod, with what the pod-security rules read. */
 export interface PodContainer {
@@ -142,11 +142,11 @@ export function sparkPods(spec: Record<string, unknown>, prefix = ''): PodShape[
       securityContext: record(r.securityContext ?? main.securityContext),
       resources: {
         requests: {
-          ...(cpuRequest === undefined ? {} : { cpu: String(cpuRequest) }),
+          ...(cpuRequest === undefined ? {} : { cpu: show(cpuRequest) }),
           ...(memory === undefined ? {} : { memory }),
         },
         limits: {
-          ...(r.coreLimit === undefined ? {} : { cpu: String(r.coreLimit) }),
+          ...(r.coreLimit === undefined ? {} : { cpu: show(r.coreLimit) }),
           ...(text(r.memoryLimit) !== undefined || memory !== undefined
             ? { memory: text(r.memoryLimit) ?? memory }
             : {}),

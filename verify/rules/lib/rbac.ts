@@ -1,4 +1,4 @@
-import { blocks, record, strings } from './values';
+import { blocks, record, show, strings } from './values';
 
 /** One RBAC policy rule. */
 export interface RbacRule {
@@ -35,5 +35,5 @@ export function isBinding(manifest: Readonly<Record<string, unknown>>): boolean 
 /** The roleRef of a binding. */
 export function roleRef(manifest: Readonly<Record<string, unknown>>): { kind: string; name: string } {
   const ref = record(manifest.roleRef);
-  return { kind: String(ref.kind ?? ''), name: String(ref.name ?? '') };
+  return { kind: show(ref.kind ?? ''), name: show(ref.name ?? '') };
 }

@@ -58,3 +58,12 @@ export function numeric(value: unknown): number | undefined {
 export function isExpression(value: unknown): boolean {
   return typeof value === 'string' && value.includes('${');
 }
+
+/** A value for a message: strings as they are, other scalars printed, objects as JSON. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  if (value === undefined) return 'undefined';
+  return JSON.stringify(value);
+}
