@@ -73,9 +73,9 @@ diff:
 	@CDK8S_OUTDIR=$(BUILD)/diff/k8s $(TSX) k8s/main.ts
 	@if diff -ruN dist $(BUILD)/diff; then echo "diff: dist/ is up to date"; else echo "diff: run 'make synth' to apply"; fi
 
-## drift: fails when the committed dist/ or imports/ differ from what the build just produced.
+## drift: fails when the committed dist/, imports/ or generated files under etl/ differ from what the build produced.
 drift:
-	@changes=$$(git status --porcelain -- dist imports); \
+	@changes=$$(git status --porcelain -- dist imports etl/assets.lock.json etl/pipeline.schema.json); \
 	if [ -n "$$changes" ]; then \
 	  echo "drift: dist/ or imports/ differ from the committed files; run 'make synth' (or 'make imports') and commit:"; \
 	  echo "$$changes"; git --no-pager diff --stat -- dist imports; exit 1; \

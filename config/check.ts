@@ -1,5 +1,7 @@
-// `make synth` runs this first, so a config or pipeline error is reported once, before either app starts.
+// `make synth` runs this first, so a config or pipeline error is reported once, before either app starts; then it
+// records new asset keys in the ledger, which the apps read and never write.
 import * as path from 'node:path';
+import { LEDGER_FILE, updateLedger, type LedgerUpdate } from './assets';
 import { environmentsForCli } from './cli';
 import { pipelinesForCli } from './pipelines/cli';
 
@@ -13,3 +15,19 @@ console.log(
   `config: ${envs.map((env) => env.name).join(', ')} valid; ` +
     (pipelines.length === 0 ? 'no pipelines in etl/pipelines/' : `pipelines: ${names} valid`),
 );
+
+let ledger: LedgerUpdate;
+try {
+  ledger = updateLedger(REPO_ROOT);
+} catch (error) {
+  // The message names the file and the fix; a stack trace would bury it.
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+if (ledger.changed) {
+  console.log(
+    ledger.added > 0
+      ? `assets: ledger gained ${ledger.added} ${ledger.added === 1 ? 'version' : 'versions'}; commit ${LEDGER_FILE}`
+      : `assets: ${LEDGER_FILE} rewritten in its generated layout; commit it`,
+  );
+}

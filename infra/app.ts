@@ -37,7 +37,8 @@ export function addEnvironmentStacks(
   const foundation = new FoundationStack(app, { env });
   const network = new NetworkStack(app, { env, foundation });
   const data = new DataStack(app, { env, foundation });
-  const assets = new AssetsStack(app, { env, foundation, repoRoot });
+  // No deployment ever used the addresses from before the ledger, so there is nothing to forget.
+  const assets = new AssetsStack(app, { env, foundation, repoRoot, forgetUnversionedAddresses: false });
   const cluster = new ClusterStack(app, {
     env,
     foundation,

@@ -3,6 +3,9 @@ import { S3Backend, TerraformStack, type TerraformElement } from 'cdktf';
 import type { Construct, Node } from 'constructs';
 import { stackName, stateKey, type EnvironmentConfig } from '../../config';
 
+/** Terraform version every stack needs: S3-native state locking and `removed` blocks (1.7) need 1.10 or later. */
+export const REQUIRED_TERRAFORM_VERSION = '>= 1.10';
+
 /** Props of every environment stack. */
 export interface EnvironmentStackProps {
   /** The validated environment this stack belongs to. */
@@ -33,6 +36,7 @@ export abstract class EnvironmentStack extends TerraformStack {
     });
     // S3-native state locking (Terraform ≥ 1.10); the cdktf 0.21 backend class predates the argument.
     this.addOverride('terraform.backend.s3.use_lockfile', true);
+    this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
 
     this.provider = new AwsProvider(this, 'Aws', {
       region: env.region,

@@ -4,9 +4,18 @@ import * as path from 'node:path';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Testing } from 'cdktf';
 import { afterAll, describe, expect, test } from 'vitest';
-import { assetKey, bucketName, type EnvironmentConfig } from '../../config';
+import {
+  LEDGER_FILE,
+  assetKey,
+  bucketName,
+  ledgerText,
+  updateLedger,
+  type EnvironmentConfig,
+  type Ledger,
+} from '../../config';
 import { DEV, devWith, resourcesOf, synthStack, testApp } from '../testing';
-import { ASSET_TAG, AssetsStack, assetConstructId, contentTypeOf } from './assets-stack';
+import { ASSET_TAG, AssetsStack, assetAddress, assetConstructId, contentTypeOf } from './assets-stack';
+import { REQUIRED_TERRAFORM_VERSION } from '../constructs/environment-stack';
 import { FoundationStack } from './foundation-stack';
 
 const roots: string[] = [];
@@ -20,6 +29,11 @@ function repoWith(files: Record<string, string>): string {
     fs.writeFileSync(path.join(root, file), content);
   }
   return root;
+}
+
+/** A repository root holding the files and a committed ledger. */
+function repoWithLedger(files: Record<string, string>, ledger: Ledger): string {
+  return repoWith({ ...files, [LEDGER_FILE]: ledgerText(ledger) });
 }
 
 afterAll(() => {
@@ -47,6 +61,18 @@ const FILES = {
 };
 
 type ObjectJson = Record<string, unknown> & { key: string; source: string; source_hash: string };
+type RemovedJson = { from: string; lifecycle: { destroy: boolean }[] };
+
+const WORD_COUNT = 'etl/jobs/word-count/word_count.py';
+const keyOf = (file: keyof typeof FILES | typeof WORD_COUNT, content?: string) =>
+  assetKey(file, content ?? FILES[file]);
+const objectsOf = (json: ReturnType<typeof synth>['json']) =>
+  resourcesOf(json, 'aws_s3_object') as Record<string, ObjectJson>;
+const allRemovedOf = (json: ReturnType<typeof synth>['json']) =>
+  (json as unknown as { removed?: RemovedJson[] }).removed ?? [];
+/** The removed blocks of versioned addresses (the fixtures have no file name ending in `.v<n>`). */
+const removedOf = (json: ReturnType<typeof synth>['json']) =>
+  allRemovedOf(json).filter((block) => /_v\d+$/.test(block.from));
 
 describe('AssetsStack', () => {
   const root = repoWith(FILES);
@@ -69,13 +95,13 @@ describe('AssetsStack', () => {
         key: assetKey(file, FILES[file as keyof typeof FILES]),
       });
     }
-    expect(objects.jobs_word_count_word_count_py.key).toMatch(
+    expect(objects.jobs_word_count_word_count_py_v1.key).toMatch(
       /^jobs\/[0-9a-f]{16}\/jobs\/word-count\/word_count\.py$/,
     );
   });
 
   test('reads each file through a relative path from the stack folder, never an absolute one', () => {
-    const object = objects.jobs_word_count_word_count_py;
+    const object = objects.jobs_word_count_word_count_py_v1;
     expect(object.source).toBe('${path.module}/../../../../etl/jobs/word-count/word_count.py');
     expect(object.source_hash).toBe(
       '${filemd5("${path.module}/../../../../etl/jobs/word-count/word_count.py")}',
@@ -90,7 +116,7 @@ describe('AssetsStack', () => {
 
   test('the relative path leads from dist/terraform/stacks/<stack>/ to the repository file', () => {
     const stackDir = path.join(root, 'dist', 'terraform', 'stacks', 'dev-assets');
-    const source = objects.runners_sql_runner_py.source.replace('${path.module}', '.');
+    const source = objects.runners_sql_runner_py_v1.source.replace('${path.module}', '.');
     expect(path.resolve(stackDir, source)).toBe(path.join(root, 'etl/runners/sql_runner.py'));
   });
 
@@ -115,59 +141,192 @@ describe('AssetsStack', () => {
   });
 
   test('sets the content type from the extension', () => {
-    expect(objects.jobs_word_count_word_count_py.content_type).toBe('text/x-python');
-    expect(objects.jobs_customer_scd2_initial_load_ipynb.content_type).toBe('application/json');
-    expect(objects.jobs_customer_scd2_data_contacts_initial_csv.content_type).toBe('text/csv');
-    expect(objects.jobs_customer_scd2_sql_01_stage_sql.content_type).toBe('text/plain');
-    expect(objects.jobs_arc_job_conf.content_type).toBe('text/plain');
-    expect(objects.jobs_arc_params_json.content_type).toBe('application/json');
+    expect(objects.jobs_word_count_word_count_py_v1.content_type).toBe('text/x-python');
+    expect(objects.jobs_customer_scd2_initial_load_ipynb_v1.content_type).toBe('application/json');
+    expect(objects.jobs_customer_scd2_data_contacts_initial_csv_v1.content_type).toBe('text/csv');
+    expect(objects.jobs_customer_scd2_sql_01_stage_sql_v1.content_type).toBe('text/plain');
+    expect(objects.jobs_arc_job_conf_v1.content_type).toBe('text/plain');
+    expect(objects.jobs_arc_params_json_v1.content_type).toBe('application/json');
     expect(contentTypeOf('etl/jobs/x/model.BIN')).toBe('application/octet-stream');
   });
 
   test('tags each object with its repository path', () => {
-    expect(objects.runners_sql_runner_py.tags).toEqual({ [ASSET_TAG]: 'etl/runners/sql_runner.py' });
+    expect(objects.runners_sql_runner_py_v1.tags).toEqual({ [ASSET_TAG]: 'etl/runners/sql_runner.py' });
   });
 
-  test('uploads the new key before the old one is deleted when a file changes', () => {
-    for (const o of Object.values(objects)) expect(o.lifecycle).toEqual({ create_before_destroy: true });
+  test('replaces nothing: no lifecycle override on any object', () => {
+    // create_before_destroy would upload, then delete every version of the key, on a same-key replacement.
+    for (const o of Object.values(objects)) expect(o.lifecycle).toBeUndefined();
   });
 
-  test('changing a file changes its key and nothing else', () => {
-    const changed = repoWith({ ...FILES, 'etl/jobs/word-count/word_count.py': 'print("bye")\n' });
-    const after = resourcesOf(synth(changed).json, 'aws_s3_object') as Record<string, ObjectJson>;
-    expect(Object.keys(after)).toEqual(Object.keys(objects));
-    const { key: oldKey, ...oldRest } = objects.jobs_word_count_word_count_py;
-    const { key: newKey, ...newRest } = after.jobs_word_count_word_count_py;
-    expect(newKey).not.toBe(oldKey);
-    expect(newRest).toEqual(oldRest);
-    for (const name of Object.keys(objects).filter((n) => n !== 'jobs_word_count_word_count_py')) {
-      expect(after[name]).toEqual(objects[name]);
-    }
+  test('requires a Terraform version with removed blocks (1.7) and S3 lockfiles (1.10)', () => {
+    expect((json.terraform as { required_version?: string }).required_version).toBe('>= 1.10');
+    expect(REQUIRED_TERRAFORM_VERSION).toBe('>= 1.10');
+  });
+
+  test('forgets no version when the ledger lists only current keys', () => {
+    expect(removedOf(json)).toEqual([]);
+    const committed = repoWith(FILES);
+    expect(updateLedger(committed).added).toBe(7);
+    expect(synth(committed).raw).toBe(raw);
+  });
+
+  test('synth without make (ledger not yet updated) gives the same output as after make updates the ledger', () => {
+    const base = repoWith(FILES);
+    updateLedger(base);
+    fs.writeFileSync(path.join(base, WORD_COUNT), 'print("bye")\n');
+    const inMemory = synth(base).raw;
+    expect(updateLedger(base)).toEqual({ changed: true, added: 1 });
+    expect(synth(base).raw).toBe(inMemory);
+  });
+
+  describe('when a file changes', () => {
+    const changed = { ...FILES, [WORD_COUNT]: 'print("bye")\n' };
+    const root2 = repoWithLedger(changed, { [WORD_COUNT]: [keyOf(WORD_COUNT)] });
+    const after = synth(root2).json;
+    const objects2 = objectsOf(after);
+
+    test('its object moves to a new address (_v1 to _v2) with the new key, everything else is equal', () => {
+      expect(objects2.jobs_word_count_word_count_py_v1).toBeUndefined();
+      const { key: newKey, ...newRest } = objects2.jobs_word_count_word_count_py_v2;
+      const { key: oldKey, ...oldRest } = objects.jobs_word_count_word_count_py_v1;
+      expect(newKey).toBe(keyOf(WORD_COUNT, 'print("bye")\n'));
+      expect(newKey).not.toBe(oldKey);
+      expect(newRest).toEqual(oldRest);
+      for (const name of Object.keys(objects).filter((n) => n !== 'jobs_word_count_word_count_py_v1')) {
+        expect(objects2[name]).toEqual(objects[name]);
+      }
+    });
+
+    test('the old address is forgotten, never destroyed (removed block with destroy = false)', () => {
+      expect(removedOf(after)).toEqual([
+        { from: 'aws_s3_object.jobs_word_count_word_count_py_v1', lifecycle: [{ destroy: false }] },
+      ]);
+      expect(
+        Testing.toHaveResourceWithProperties(JSON.stringify(after), S3Object.tfResourceType, {
+          key: keyOf(WORD_COUNT, 'print("bye")\n'),
+        }),
+      ).toBe(true);
+    });
+
+    test('matches the snapshot (a changed file: its new version and the removed block of the old one)', () => {
+      // Keys depend only on file contents, so the snapshot is stable across machines.
+      expect(after).toMatchSnapshot();
+    });
+
+    test('reverting to the first content reuses _v1 and forgets only _v2', () => {
+      const reverted = repoWithLedger(FILES, {
+        [WORD_COUNT]: [keyOf(WORD_COUNT), keyOf(WORD_COUNT, 'print("bye")\n')],
+      });
+      const json3 = synth(reverted).json;
+      expect(objectsOf(json3).jobs_word_count_word_count_py_v1.key).toBe(keyOf(WORD_COUNT));
+      expect(objectsOf(json3).jobs_word_count_word_count_py_v2).toBeUndefined();
+      expect(removedOf(json3)).toEqual([
+        { from: 'aws_s3_object.jobs_word_count_word_count_py_v2', lifecycle: [{ destroy: false }] },
+      ]);
+    });
+
+    test('an address is never reused for other content: a third content gets _v3', () => {
+      const third = repoWithLedger(
+        { ...FILES, [WORD_COUNT]: 'print(3)\n' },
+        { [WORD_COUNT]: [keyOf(WORD_COUNT), keyOf(WORD_COUNT, 'print("bye")\n')] },
+      );
+      const json3 = synth(third).json;
+      expect(objectsOf(json3).jobs_word_count_word_count_py_v3.key).toBe(keyOf(WORD_COUNT, 'print(3)\n'));
+      expect(removedOf(json3)?.map((r) => r.from)).toEqual([
+        'aws_s3_object.jobs_word_count_word_count_py_v1',
+        'aws_s3_object.jobs_word_count_word_count_py_v2',
+      ]);
+    });
+  });
+
+  test('a deleted file keeps its ledger entry, and every version of it is forgotten, never destroyed', () => {
+    const { [WORD_COUNT]: _deleted, ...rest } = FILES;
+    const deleted = repoWithLedger(rest, {
+      [WORD_COUNT]: [keyOf(WORD_COUNT), keyOf(WORD_COUNT, 'v2')],
+      'etl/runners/sql_runner.py': [keyOf('etl/runners/sql_runner.py')],
+    });
+    const stack = build(deleted);
+    const result = synthStack(stack).json;
+    expect(Object.keys(objectsOf(result)).filter((n) => n.startsWith('jobs_word_count'))).toEqual([]);
+    expect(removedOf(result)).toEqual([
+      { from: 'aws_s3_object.jobs_word_count_word_count_py_v1', lifecycle: [{ destroy: false }] },
+      { from: 'aws_s3_object.jobs_word_count_word_count_py_v2', lifecycle: [{ destroy: false }] },
+    ]);
+    expect(stack.forgotten).toEqual(
+      expect.arrayContaining([assetAddress(WORD_COUNT, 1), assetAddress(WORD_COUNT, 2)]),
+    );
+    expect(stack.ledger[WORD_COUNT]).toHaveLength(2);
+    expect(objectsOf(result).runners_sql_runner_py_v1.key).toBe(keyOf('etl/runners/sql_runner.py'));
+  });
+
+  test('forgets, never destroys, the unversioned addresses of earlier releases', () => {
+    const legacy = allRemovedOf(json).filter((block) => !/_v\d+$/.test(block.from));
+    expect(legacy).toHaveLength(7);
+    expect(legacy).toContainEqual({
+      from: 'aws_s3_object.jobs_word_count_word_count_py',
+      lifecycle: [{ destroy: false }],
+    });
+    const { [WORD_COUNT]: _deleted, ...rest } = FILES;
+    const app = testApp();
+    const without = synthStack(
+      new AssetsStack(app, {
+        env: DEV,
+        foundation: new FoundationStack(app, { env: DEV }),
+        repoRoot: repoWithLedger(rest, { [WORD_COUNT]: [keyOf(WORD_COUNT)] }),
+        forgetUnversionedAddresses: false,
+      }),
+    ).json;
+    expect(allRemovedOf(without)).toEqual([
+      { from: 'aws_s3_object.jobs_word_count_word_count_py_v1', lifecycle: [{ destroy: false }] },
+    ]);
+  });
+
+  test('fails when a file gets an address the stack forgets for another file', () => {
+    // `a.py.v1` (unversioned address jobs_apy_v1) against version 1 of `a.py`.
+    expect(() => build(repoWith({ 'etl/jobs/a.py': '1', 'etl/jobs/a.py.v1': '2' }))).toThrow(
+      /asset 'etl\/jobs\/a\.py' gets the Terraform address aws_s3_object\.jobs_apy_v1, which the stack also forgets .* rename 'etl\/jobs\/a\.py'/,
+    );
+  });
+
+  test('fails when the committed ledger is malformed, naming the file and the fix', () => {
+    expect(() => build(repoWith({ ...FILES, [LEDGER_FILE]: '{ oops' }))).toThrow(
+      /^etl\/assets\.lock\.json: not valid JSON .*git checkout -- etl\/assets\.lock\.json/s,
+    );
   });
 
   test('construct ids are readable and derived from the path only', () => {
-    expect(assetConstructId('etl/jobs/word-count/word_count.py')).toBe('Jobs_WordCount_WordCountPy');
+    expect(assetConstructId('etl/jobs/word-count/word_count.py', 2)).toBe('Jobs_WordCount_WordCountPy_V2');
     expect(assetConstructId('etl/runners/sql_runner.py')).toBe('Runners_SqlRunnerPy');
+    expect(assetAddress('etl/runners/sql_runner.py', 12)).toBe('aws_s3_object.runners_sql_runner_py_v12');
     const names = Object.keys(objects).sort();
     expect(names).toEqual([
-      'jobs_arc_job_conf',
-      'jobs_arc_params_json',
-      'jobs_customer_scd2_data_contacts_initial_csv',
-      'jobs_customer_scd2_initial_load_ipynb',
-      'jobs_customer_scd2_sql_01_stage_sql',
-      'jobs_word_count_word_count_py',
-      'runners_sql_runner_py',
+      'jobs_arc_job_conf_v1',
+      'jobs_arc_params_json_v1',
+      'jobs_customer_scd2_data_contacts_initial_csv_v1',
+      'jobs_customer_scd2_initial_load_ipynb_v1',
+      'jobs_customer_scd2_sql_01_stage_sql_v1',
+      'jobs_word_count_word_count_py_v1',
+      'runners_sql_runner_py_v1',
     ]);
   });
 
   test('fails when two paths give the same Terraform address', () => {
     const clash = repoWith({ 'etl/jobs/word-count/query.sql': '1', 'etl/jobs/word_count/query.sql': '2' });
     expect(() => build(clash)).toThrow(
-      /assets 'etl\/jobs\/word-count\/query\.sql' and 'etl\/jobs\/word_count\/query\.sql' both give the Terraform address aws_s3_object\.jobs_word_count_query_sql; rename one/,
+      /assets 'etl\/jobs\/word-count\/query\.sql' and 'etl\/jobs\/word_count\/query\.sql' both give the Terraform address aws_s3_object\.jobs_word_count_query_sql_v<n>; rename one/,
     );
     const caseClash = repoWith({ 'etl/jobs/loadData.sql': '1', 'etl/jobs/load_data.sql': '2' });
     expect(() => build(caseClash)).toThrow(
-      /both give the Terraform address aws_s3_object\.jobs_load_data_sql/,
+      /both give the Terraform address aws_s3_object\.jobs_load_data_sql_v<n>/,
+    );
+  });
+
+  test('fails when a new file gives the addresses of a deleted one the ledger keeps', () => {
+    const old = 'etl/jobs/word-count/query.sql';
+    const clash = repoWithLedger({ 'etl/jobs/word_count/query.sql': '2' }, { [old]: [assetKey(old, '1')] });
+    expect(() => build(clash)).toThrow(
+      /asset 'etl\/jobs\/word_count\/query\.sql' gives the Terraform address aws_s3_object\.jobs_word_count_query_sql_v<n> of 'etl\/jobs\/word-count\/query\.sql', a deleted asset .* rename 'etl\/jobs\/word_count\/query\.sql' \(or, only if no version of 'etl\/jobs\/word-count\/query\.sql' was ever applied/,
     );
   });
 
@@ -205,10 +364,5 @@ describe('AssetsStack', () => {
     const stack = build(root);
     expect(stack.assets.map((a) => a.file)).toContain('etl/runners/sql_runner.py');
     expect(stack.objects.get('etl/runners/sql_runner.py')).toBeInstanceOf(S3Object);
-  });
-
-  test('matches the snapshot', () => {
-    // Keys depend only on file contents, so the snapshot is stable across machines.
-    expect(json).toMatchSnapshot();
   });
 });

@@ -2,7 +2,15 @@ import * as path from 'node:path';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { bucketName, listAssets, type Asset } from '../../config';
+import {
+  LEDGER_FILE,
+  bucketName,
+  listAssets,
+  mergeLedger,
+  readLedger,
+  type Asset,
+  type Ledger,
+} from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import type { FoundationStack } from './foundation-stack';
 
@@ -12,6 +20,13 @@ export interface AssetsStackProps extends EnvironmentStackProps {
   readonly foundation: FoundationStack;
   /** Absolute path of the repository root; only read at synth time, it never reaches the output. */
   readonly repoRoot: string;
+  /**
+   * Also forget (never destroy) the addresses of releases before versioned addresses, `aws_s3_object.<path>`
+   * without `_v<n>`: without this, the first apply after upgrading would destroy every object at its old address,
+   * deleting every version of keys that the new addresses upload again. A no-op for state that never had them.
+   * @default true
+   */
+  readonly forgetUnversionedAddresses?: boolean;
 }
 
 /**
@@ -56,12 +71,12 @@ export function contentTypeOf(file: string): string {
 }
 
 /**
- * Construct id of an asset's object, from its path under etl/ (stable for a file whatever its content):
- * `etl/jobs/word-count/word_count.py` → `Jobs_WordCount_WordCountPy`, Terraform name
- * `jobs_word_count_word_count_py`.
+ * Construct id of version `version` (1-based position of the key in the ledger) of an asset's object, from its path
+ * under etl/: `etl/jobs/word-count/word_count.py`, version 2 → `Jobs_WordCount_WordCountPy_V2`, Terraform name
+ * `jobs_word_count_word_count_py_v2`. Without a version, the stem shared by all versions of the file.
  */
-export function assetConstructId(file: string): string {
-  return file
+export function assetConstructId(file: string, version?: number): string {
+  const stem = file
     .slice('etl/'.length)
     .split('/')
     .map((segment) =>
@@ -72,6 +87,12 @@ export function assetConstructId(file: string): string {
         .join(''),
     )
     .join('_');
+  return version === undefined ? stem : `${stem}_V${version}`;
+}
+
+/** Terraform address of version `version` of an asset's object, e.g. `aws_s3_object.runners_sql_runner_py_v1`. */
+export function assetAddress(file: string, version: number): string {
+  return `${S3Object.tfResourceType}.${terraformName(assetConstructId(file, version))}`;
 }
 
 /** The Terraform name {@link EnvironmentStack} derives from a construct id (same rule, for collision checks). */
@@ -87,21 +108,36 @@ function terraformName(id: string): string {
  * content-addressed key, encrypted with the project key. k8s points jobs at the same keys, computed by the same
  * function, so nothing here is read back by another layer.
  *
- * What happens to the old object when a file changes: the file's resource keeps its address (the id comes from the
- * path), its `key` changes and Terraform replaces it — with `create_before_destroy` the new key exists before the
- * old one goes. The old key IS deleted, and permanently: in a versioned bucket the AWS provider deletes every version
- * of an object's key when it destroys an `aws_s3_object`, so bucket versioning does not keep it. Alternatives
- * considered: `prevent_destroy` would fail every apply after a change (a changed key is a replacement) and has no
- * effect once a resource leaves the configuration (a deleted or renamed file); a `removed { lifecycle { destroy =
- * false } }` block needs the old address, which a synth from the current tree alone cannot know. So the kit does not
- * fully honour "old keys are never pruned": apply Terraform when no run of a pipeline whose files changed is in flight
- * (a running workflow keeps its old keys for its remaining tasks and retries).
+ * Old keys are never deleted. The AWS provider deletes every version of an object's key when it destroys an
+ * `aws_s3_object`, so the stack never lets Terraform destroy one:
+ * - each key of a file has its own address, `<path>_v<n>`, n being the key's position in the append-only ledger
+ *   (etl/assets.lock.json, written by `make synth`, read here and merged in memory with the current files, so a
+ *   plain `cdktf synth` gives the same output). An address never holds two different keys, so nothing is replaced;
+ * - changing a file adds its new key to the ledger: the new address is created, and the old one gets a `removed`
+ *   block with `destroy = false`, so Terraform forgets the old object and leaves it, for running workflows, in S3;
+ * - deleting a file keeps its ledger entry: every version becomes a `removed` block the same way. A version that was
+ *   never applied gives a `removed` block that Terraform ignores;
+ * - reverting a file to earlier content reuses that content's address; Terraform uploads the same bytes to the same
+ *   key again. The version it overwrites becomes noncurrent and expires per the bucket's lifecycle rule, which does
+ *   not matter because a key never receives different content;
+ * - the unversioned addresses of earlier releases (`<path>` without `_v<n>`) are forgotten the same way, so upgrading
+ *   uploads each current key again at its new address instead of deleting it (see `forgetUnversionedAddresses`).
+ * Not `create_before_destroy`: it only acts on a replacement, and no address is ever replaced (its key is fixed by
+ * the ledger, its bucket by config); were one replaced under the same key, the delayed destroy would delete every
+ * version of that key, the new upload included. So never edit or reorder the ledger by hand.
  */
 export class AssetsStack extends EnvironmentStack {
   /** The uploaded assets, sorted by path. */
   public readonly assets: readonly Asset[];
+  /** The committed ledger merged with the current assets (what `make synth` writes to etl/assets.lock.json). */
+  public readonly ledger: Ledger;
   /** The object of each asset, by repository-relative path. */
   public readonly objects: ReadonlyMap<string, S3Object>;
+  /**
+   * Addresses Terraform forgets without destroying (`removed` blocks): every ledger version that is not a current
+   * asset, and each ledger file's unversioned address unless `forgetUnversionedAddresses` is false.
+   */
+  public readonly forgotten: readonly string[];
 
   constructor(scope: Construct, props: AssetsStackProps) {
     super(scope, 'assets', props);
@@ -117,10 +153,13 @@ export class AssetsStack extends EnvironmentStack {
     }
 
     this.assets = listAssets(repoRoot);
-    const bucket = bucketName(env, 'assets');
-    const names = new Map<string, string>();
-    const objects = new Map<string, S3Object>();
+    this.ledger = mergeLedger(readLedger(repoRoot), this.assets);
+    const current = new Map(this.assets.map((asset) => [asset.file, asset.key]));
+    checkAddresses(this.ledger, current);
+    const versionOf = (asset: Asset): number => this.ledger[asset.file].indexOf(asset.key) + 1;
 
+    const bucket = bucketName(env, 'assets');
+    const objects = new Map<string, S3Object>();
     for (const asset of this.assets) {
       if (!TAG_VALUE.test(asset.file)) {
         throw new Error(
@@ -128,19 +167,9 @@ export class AssetsStack extends EnvironmentStack {
             'file and folder names (the path becomes an S3 tag value and part of a Terraform expression)',
         );
       }
-      const id = assetConstructId(asset.file);
-      const name = terraformName(id);
-      const clash = names.get(name);
-      if (clash !== undefined) {
-        throw new Error(
-          `assets '${clash}' and '${asset.file}' both give the Terraform address aws_s3_object.${name}; ` +
-            'rename one of them (names that differ only in case or punctuation collide)',
-        );
-      }
-      names.set(name, asset.file);
-
+      const version = versionOf(asset);
       const source = `\${path.module}/${STACK_DIR_TO_REPO_ROOT}/${asset.file}`;
-      const object = new S3Object(this, id, {
+      const object = new S3Object(this, assetConstructId(asset.file, version), {
         bucket,
         key: asset.key,
         source,
@@ -151,12 +180,38 @@ export class AssetsStack extends EnvironmentStack {
         kmsKeyId: foundation.projectKey.key.arn,
         bucketKeyEnabled: true,
         tags: { [ASSET_TAG]: asset.file },
-        // Upload the new key before the old one is deleted (see the class comment).
-        lifecycle: { createBeforeDestroy: true },
       });
       objects.set(asset.file, object);
     }
     this.objects = objects;
+
+    // Files sorted, versions in order: the ledger's order, so the output is stable.
+    const forgotten = Object.entries(this.ledger).flatMap(([file, keys]) => [
+      ...((props.forgetUnversionedAddresses ?? true)
+        ? [`${S3Object.tfResourceType}.${terraformName(assetConstructId(file))}`]
+        : []),
+      ...keys.flatMap((key, index) => (current.get(file) === key ? [] : [assetAddress(file, index + 1)])),
+    ]);
+    const managed = new Map(
+      this.assets.map((asset) => [assetAddress(asset.file, versionOf(asset)), asset.file]),
+    );
+    for (const address of forgotten) {
+      const file = managed.get(address);
+      if (file !== undefined) {
+        throw new Error(
+          `asset '${file}' gets the Terraform address ${address}, which the stack also forgets for another ` +
+            `asset of ${LEDGER_FILE} (a name ending in '.v<n>' can match another file's version); rename '${file}'`,
+        );
+      }
+    }
+    this.forgotten = [...new Set(forgotten)];
+    if (this.forgotten.length > 0) {
+      // cdktf 0.21 has no binding for `removed` blocks (Terraform ≥ 1.7).
+      this.addOverride(
+        'removed',
+        this.forgotten.map((from) => ({ from, lifecycle: [{ destroy: false }] })),
+      );
+    }
 
     new TerraformOutput(this, 'AssetCount', {
       value: this.assets.length,
@@ -169,5 +224,38 @@ export class AssetsStack extends EnvironmentStack {
         description: `Key in the assets bucket of ${SQL_RUNNER} (content-addressed)`,
       });
     }
+  }
+}
+
+/**
+ * Fails when two files of the ledger (current or deleted) give their versions the same Terraform addresses: one
+ * address would then hold two different keys, and Terraform would delete one of them.
+ */
+function checkAddresses(ledger: Ledger, current: ReadonlyMap<string, string>): void {
+  const stems = new Map<string, string>();
+  for (const file of Object.keys(ledger)) {
+    const stem = terraformName(assetConstructId(file));
+    const other = stems.get(stem);
+    stems.set(stem, file);
+    if (other === undefined) continue;
+    const address = `${S3Object.tfResourceType}.${stem}_v<n>`;
+    if (current.has(other) && current.has(file)) {
+      throw new Error(
+        `assets '${other}' and '${file}' both give the Terraform address ${address}; rename one of them (names ` +
+          'that differ only in case or punctuation collide)',
+      );
+    }
+    if (!current.has(other) && !current.has(file)) {
+      throw new Error(
+        `deleted assets '${other}' and '${file}' in ${LEDGER_FILE} both give the Terraform address ${address}, ` +
+          `which synth never lets happen: restore the committed ${LEDGER_FILE} (git checkout -- ${LEDGER_FILE})`,
+      );
+    }
+    const [deleted, kept] = current.has(file) ? [other, file] : [file, other];
+    throw new Error(
+      `asset '${kept}' gives the Terraform address ${address} of '${deleted}', a deleted asset whose uploads ` +
+        `${LEDGER_FILE} keeps; rename '${kept}' (or, only if no version of '${deleted}' was ever applied to any ` +
+        `environment, remove its entry from ${LEDGER_FILE})`,
+    );
   }
 }

@@ -20,6 +20,10 @@ describe('FoundationStack', () => {
     expect(new FoundationStack(testApp(), { env: PROD }).node.id).toBe('prod-foundation');
   });
 
+  test('requires Terraform 1.10 or later (S3-native locking, removed blocks)', () => {
+    expect((json.terraform as { required_version?: string }).required_version).toBe('>= 1.10');
+  });
+
   test('declares an encrypted, locked S3 backend from the config', () => {
     expect(json.terraform.backend).toEqual({
       s3: {
