@@ -246,6 +246,16 @@ export const EnvironmentSchema = z.strictObject({
       priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
     })
     .prefault({}),
+  /** Where Argo CD reads this environment's manifests (dist/k8s/<env> of this repository). */
+  gitops: z.strictObject({
+    /** HTTPS URL of this repository as Argo CD reaches it. */
+    repoUrl: z.string().regex(/^https:\/\/[^\s]+$/, {
+      error:
+        'use the HTTPS clone URL of this repository, e.g. "https://github.com/your-org/sql-etl-on-eks.git"',
+    }),
+    /** Branch, tag or commit Argo CD tracks. @default 'main' */
+    revision: z.string().min(1).default('main'),
+  }),
   /** CloudWatch Logs settings for workload and platform logs. */
   logs: z.strictObject({ /** @default 90 */ retentionDays: retentionDays.default(90) }).prefault({}),
   /** Tags applied to every AWS resource (provider default tags). */

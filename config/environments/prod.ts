@@ -15,5 +15,7 @@ export default defineEnvironment({
     admins: [{ principalArn: 'arn:aws:iam::111122223333:role/platform-admin', access: 'cluster-admin' }],
   },
   tags: { project: 'sql-etl-on-eks', environment: 'prod', 'cost-center': 'data-platform' },
+  // Argo CD syncs dist/k8s/<env> of this repository at this revision.
+  gitops: { repoUrl: 'https://github.com/example-org/sql-etl-on-eks.git', revision: 'main' },
   state: { bucket: 'sqletl-terraform-state-111122223333-us-east-1', keyPrefix: 'sql-etl-on-eks/prod' },
 });
