@@ -1,22 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { NAMESPACES, imageContextDir, runtimeImage } from '../../config';
 import type { SizePreset } from '../../config/pipelines/model';
 import { SIZE_PRESETS, SIZE_PRESET_NAMES } from '../../config/pipelines/presets';
 import {
   WorkflowTemplate,
-  WorkflowTemplateSpecTemplatesResourceAction,
-  WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor,
-  WorkflowTemplateSpecTemplatesRetryStrategyLimit,
-  WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy,
   type WorkflowTemplateSpecTemplates,
 } from '../../imports/argo-workflow-template-argoproj.io';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
 import { PER_RUN_VALUES, WORKFLOW_LABEL, buildSparkApplication } from '../constructs/spark-application';
 import { ARC_BASE_IMAGE, ARC_JAR, ARC_MAIN_CLASS, RUNTIME_PROFILES } from '../constructs/spark-defaults';
-import { ENTRYPOINT, FAILURE_CONDITION, SUCCESS_CONDITION, workflowDefaults } from './pipelines-chart';
+import { ENTRYPOINT, sparkApplicationStep, workflowDefaults } from './pipelines-chart';
 
 /** Props of {@link AdhocSubmitChart}. */
 export interface AdhocSubmitChartProps extends EnvironmentChartProps {
@@ -84,25 +79,7 @@ function presetTemplate(
       memory: paramOr('executorMemory', memory),
     },
   });
-  return {
-    name: presetTemplateName(size),
-    resource: {
-      action: WorkflowTemplateSpecTemplatesResourceAction.CREATE,
-      setOwnerReference: true,
-      successCondition: SUCCESS_CONDITION,
-      failureCondition: FAILURE_CONDITION,
-      manifest: stringify(manifest, { lineWidth: 0 }),
-    },
-    retryStrategy: {
-      limit: WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(2),
-      retryPolicy: WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy.ON_ERROR,
-      backoff: {
-        duration: '1m',
-        factor: WorkflowTemplateSpecTemplatesRetryStrategyBackoffFactor.fromNumber(2),
-        maxDuration: '30m',
-      },
-    },
-  };
+  return sparkApplicationStep({ name: presetTemplateName(size), manifest, retries: 2 });
 }
 
 /**

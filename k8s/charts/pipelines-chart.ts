@@ -55,27 +55,35 @@ export function jobTemplateName(job: Pick<JobSpec, 'id'>): string {
   return `spark-${job.id}`;
 }
 
-/** The resource template of one job: create the SparkApplication, wait for its final state. */
-function jobTemplate(
-  props: PipelinesChartProps,
-  pipeline: PipelineSpec,
-  job: JobSpec,
-): WorkflowTemplateSpecTemplates {
-  const manifest = sparkApplicationManifest(props.env, pipeline, job, props.repoRoot);
+/** What {@link sparkApplicationStep} needs: the template name, the application, retries and an optional deadline. */
+export interface SparkApplicationStep {
+  readonly name: string;
+  /** The SparkApplication object; embedded as YAML. */
+  readonly manifest: object;
+  readonly retries: number;
+  /** @default - no deadline beyond the workflow's */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * An Argo resource template that creates a SparkApplication and waits for its final state. Shared by the pipelines
+ * and the ad-hoc template so both retry and clean up the same way.
+ */
+export function sparkApplicationStep(step: SparkApplicationStep): WorkflowTemplateSpecTemplates {
   return {
-    name: jobTemplateName(job),
+    name: step.name,
     resource: {
       action: WorkflowTemplateSpecTemplatesResourceAction.CREATE,
       // Deleting the workflow (its TTL) deletes the application and its pods.
       setOwnerReference: true,
       successCondition: SUCCESS_CONDITION,
       failureCondition: FAILURE_CONDITION,
-      manifest: stringify(manifest, { lineWidth: 0 }),
+      manifest: stringify(step.manifest, { lineWidth: 0 }),
     },
     // Argo retries errors of the step itself (API or node trouble); a failed Spark job was already retried by the
     // operator's restart policy and fails the run.
     retryStrategy: {
-      limit: WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(job.retries),
+      limit: WorkflowTemplateSpecTemplatesRetryStrategyLimit.fromNumber(step.retries),
       retryPolicy: WorkflowTemplateSpecTemplatesRetryStrategyRetryPolicy.ON_ERROR,
       backoff: {
         duration: '1m',
@@ -83,8 +91,28 @@ function jobTemplate(
         maxDuration: '30m',
       },
     },
-    activeDeadlineSeconds: WorkflowTemplateSpecTemplatesActiveDeadlineSeconds.fromNumber(job.timeoutSeconds),
+    ...(step.timeoutSeconds === undefined
+      ? {}
+      : {
+          activeDeadlineSeconds: WorkflowTemplateSpecTemplatesActiveDeadlineSeconds.fromNumber(
+            step.timeoutSeconds,
+          ),
+        }),
   };
+}
+
+/** The resource template of one job: create the SparkApplication, wait for its final state. */
+function jobTemplate(
+  props: PipelinesChartProps,
+  pipeline: PipelineSpec,
+  job: JobSpec,
+): WorkflowTemplateSpecTemplates {
+  return sparkApplicationStep({
+    name: jobTemplateName(job),
+    manifest: sparkApplicationManifest(props.env, pipeline, job, props.repoRoot),
+    retries: job.retries,
+    timeoutSeconds: job.timeoutSeconds,
+  });
 }
 
 /**
