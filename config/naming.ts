@@ -155,7 +155,7 @@ export const WORKLOADS = {
     namespace: NAMESPACES.sparkHistory,
     serviceAccount: 'spark-history-server',
     mechanism: 'podIdentity',
-    createdBy: 'helm',
+    createdBy: 'kit',
   },
   /** Fluent Bit: writes container logs to CloudWatch Logs and Spark logs to S3. */
   fluentBit: {
@@ -187,7 +187,9 @@ export const WORKLOADS = {
     namespace: NAMESPACES.externalSecrets,
     serviceAccount: 'external-secrets',
     mechanism: 'podIdentity',
-    createdBy: 'helm',
+    // The kit creates it so the Pod Identity association has its subject before the operator's chart is pinned
+    // (none is in versions.json yet); the chart is then installed with serviceAccount.create=false.
+    createdBy: 'kit',
   },
   /** The EBS CSI driver (EKS add-on) controller. */
   ebsCsiDriver: {
@@ -216,6 +218,19 @@ export function karpenterQueueName(env: Pick<EnvironmentConfig, 'name' | 'prefix
 export function karpenterQueueArn(env: NamingInput): string {
   return `arn:${partition(env)}:sqs:${env.region}:${env.account}:${karpenterQueueName(env)}`;
 }
+
+/**
+ * Cognito groups the web UIs map to access levels (the identity stack creates them; Argo's SSO RBAC selects on
+ * them through the ID token's `cognito:groups` claim). A user in none of them gets no access.
+ */
+export const SSO_GROUPS = {
+  /** Operate every workflow: submit, stop, retry, delete; suspend and resume schedules. */
+  admins: 'platform-admins',
+  /** Submit workflows (the ad-hoc `spark-submit` template, pipeline runs) and stop or retry them. */
+  engineers: 'data-engineers',
+  /** Read workflows, templates, schedules and logs. */
+  viewers: 'data-viewers',
+} as const;
 
 /** EKS cluster name: `<prefix>-<env>`. */
 export function clusterName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {

@@ -5,9 +5,13 @@ import type { EnvironmentConfig } from '../config';
 import { renderPipelinesReadme } from '../config/pipelines/docs';
 import type { PipelineSpec } from '../config/pipelines/model';
 import { AdhocSubmitChart } from './charts/adhoc-submit-chart';
+import { ArgoCdChart } from './charts/argocd-chart';
+import { ArgoSsoRbacChart } from './charts/argo-sso-rbac-chart';
 import { NamespacesChart } from './charts/namespaces-chart';
 import { PipelinesChart } from './charts/pipelines-chart';
+import { SparkHistoryChart } from './charts/spark-history-chart';
 import { SparkJobsAccessChart } from './charts/spark-jobs-access-chart';
+import { StorageChart } from './charts/storage-chart';
 import { WorkloadIdentitiesChart } from './charts/workload-identities-chart';
 
 /** What one environment's Kubernetes layer is made from. */
@@ -27,6 +31,10 @@ export function addEnvironmentCharts(app: App, input: EnvironmentInput): void {
   new SparkJobsAccessChart(app, { env });
   new PipelinesChart(app, { env, pipelines, repoRoot });
   new AdhocSubmitChart(app, { env, repoRoot });
+  new StorageChart(app, { env });
+  new SparkHistoryChart(app, { env, repoRoot });
+  new ArgoSsoRbacChart(app, { env });
+  new ArgoCdChart(app, { env });
 }
 
 /**

@@ -36,8 +36,17 @@ const DEPENDS_RESULTS = new Set([
  * the same DAG. Names holding Argo expressions (`{{…}}`) are resolved by Argo at run time, so they are skipped.
  */
 export function checkArgoReferences(objects: readonly LoadedObject[]): Problem[] {
+  return resolveArgoReferences(objects).problems;
+}
+
+/** {@link checkArgoReferences}, also counting the references it resolved (verify/references reports the count). */
+export function resolveArgoReferences(objects: readonly LoadedObject[]): {
+  problems: Problem[];
+  checked: number;
+} {
   const holders = objects.map(toHolder).filter((h): h is WorkflowHolder => h !== undefined);
   const problems: Problem[] = [];
+  let checked = 0;
   for (const holder of holders) {
     const report = (where: readonly (string | number)[], message: string): void => {
       problems.push({
@@ -63,6 +72,7 @@ export function checkArgoReferences(objects: readonly LoadedObject[]): Problem[]
       if (typeof ref.name !== 'string' || ref.name.includes('{{')) {
         return undefined;
       }
+      checked += 1;
       const target = find(kind, ref.name);
       if (target === undefined) {
         const defined = holders
@@ -75,6 +85,7 @@ export function checkArgoReferences(objects: readonly LoadedObject[]): Problem[]
         return undefined;
       }
       if (needTemplate && typeof ref.template === 'string' && !ref.template.includes('{{')) {
+        checked += 1;
         const names = templateNames(target.spec);
         if (!names.includes(ref.template)) {
           report(
@@ -96,7 +107,11 @@ export function checkArgoReferences(objects: readonly LoadedObject[]): Problem[]
     // With an unresolved workflowTemplateRef the templates are unknown; its own problem is enough.
     const templatesKnown = workflowRef === undefined || referenced !== undefined;
     const checkLocal = (name: unknown, where: readonly (string | number)[]): void => {
-      if (templatesKnown && typeof name === 'string' && !name.includes('{{') && !available.includes(name)) {
+      if (!templatesKnown || typeof name !== 'string' || name.includes('{{')) {
+        return;
+      }
+      checked += 1;
+      if (!available.includes(name)) {
         report(
           where,
           `"${name}" is not a template of this ${holder.kind}; ${listing('defined templates', available)}`,
@@ -129,7 +144,11 @@ export function checkArgoReferences(objects: readonly LoadedObject[]): Problem[]
           ...dependsNames(task.depends).map((d) => ({ name: d, at: [...where, 'depends'] })),
         ];
         for (const { name, at } of dependencies) {
-          if (typeof name === 'string' && !name.includes('{{') && !taskNames.includes(name)) {
+          if (typeof name !== 'string' || name.includes('{{')) {
+            continue;
+          }
+          checked += 1;
+          if (!taskNames.includes(name)) {
             report(at, `task "${name}" is not in this DAG; ${listing('its tasks', taskNames)}`);
           }
         }
@@ -144,7 +163,7 @@ export function checkArgoReferences(objects: readonly LoadedObject[]): Problem[]
       });
     });
   }
-  return problems;
+  return { problems, checked };
 }
 
 function toHolder(loaded: LoadedObject): WorkflowHolder | undefined {

@@ -1,7 +1,8 @@
 /**
  * `make verify`: `tsx verify/main.ts [distDir]` checks a synthesized dist/ (default: the repository's) against the
- * schemas and the policy rules, prints one line per problem, then a summary, and writes reports/verify.json and
- * reports/verify-junit.xml. Exits 1 when there is any problem, 2 when it cannot run (no dist/, no cache).
+ * schemas, the cross-layer reference checks and the policy rules, prints one line per problem, then a summary, and
+ * writes reports/verify.json and reports/verify-junit.xml. Exits 1 when there is any problem, 2 when it cannot run (no
+ * dist/, no cache).
  */
 import * as path from 'node:path';
 import { writeReports } from './report';
@@ -17,6 +18,7 @@ function main(argv: readonly string[]): number {
     const result = verifyDist(distDir, {
       reportRoot,
       policy: { rules: RULES, suppressionsFile: path.join(REPO_ROOT, 'verify', 'suppressions.yaml') },
+      references: true,
     });
     for (const problem of result.problems) {
       console.log(formatProblem(problem));

@@ -5,6 +5,8 @@ import type { PolicyOptions, PolicyResult } from './policy';
 import { runPolicy } from './policy';
 import type { Problem } from './problem';
 import { relativePosix, sortProblems } from './problem';
+import type { ReferencesResult } from './references';
+import { runReferenceChecks } from './references';
 import { formatPolicySummary } from './report';
 import { SchemaRegistry } from './schemas';
 import { verifyTerraform } from './terraform';
@@ -37,6 +39,11 @@ export interface VerifyOptions {
    * @default - no policy rules: schema and determinism checks only
    */
   readonly policy?: PolicyOptions;
+  /**
+   * Run the cross-layer reference checks of verify/references (`make verify` does) and report their count.
+   * @default false - schema, determinism and (with `policy`) policy checks only
+   */
+  readonly references?: boolean;
 }
 
 /** What was checked. */
@@ -64,6 +71,8 @@ export interface VerifyResult {
   readonly counts: VerifyCounts;
   /** The policy evaluation, when {@link VerifyOptions.policy} was given; its problems are in `problems` too. */
   readonly policy?: PolicyResult;
+  /** The reference checks, when {@link VerifyOptions.references} was set; their problems are in `problems` too. */
+  readonly references?: ReferencesResult;
 }
 
 /**
@@ -99,6 +108,8 @@ export function verifyDist(distDir: string, options: VerifyOptions = {}): Verify
   problems.push(...k8s.problems, ...terraform.problems);
   const policy = options.policy === undefined ? undefined : runPolicy(dist, reportRoot, options.policy);
   problems.push(...(policy?.problems ?? []));
+  const references = options.references === true ? runReferenceChecks(dist, reportRoot) : undefined;
+  problems.push(...(references?.problems ?? []));
 
   const kinds = Object.fromEntries(Object.entries(k8s.kinds).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
@@ -108,8 +119,10 @@ export function verifyDist(distDir: string, options: VerifyOptions = {}): Verify
       kinds,
       embeddedManifests: k8s.embeddedManifests,
       terraformFiles: terraform.files,
+      ...(references === undefined ? {} : { referencesChecked: references.checked }),
     },
     ...(policy === undefined ? {} : { policy }),
+    ...(references === undefined ? {} : { references }),
   };
 }
 
@@ -135,6 +148,7 @@ export function formatSummary(result: VerifyResult): string {
       ? ''
       : `, ${plural(counts.referencesChecked, 'reference')} checked`) +
     `: ${plural(result.problems.length, 'problem')}` +
-    (result.policy === undefined ? '' : `\n${formatPolicySummary(result.policy)}`)
+    (result.policy === undefined ? '' : `\n${formatPolicySummary(result.policy)}`) +
+    (result.references?.notes ?? []).map((note) => `\nreferences: ${note}`).join('')
   );
 }

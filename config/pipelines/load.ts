@@ -4,6 +4,8 @@ import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } fr
 import type { z } from 'zod';
 import { ASSET_ROOTS, assetOf, assetUri } from '../assets';
 import type { EnvironmentConfig } from '../environment';
+import { environmentSources } from '../environments';
+import { lintArcJob } from './arc-lint';
 import type { JobSpec, PipelineSpec, Schedule } from './model';
 import { DEFAULT_SIZE, SIZE_PRESETS } from './presets';
 import { RUNTIME_PARAMETER_NAMES, isRuntimeParameter } from './runtime-parameters';
@@ -414,6 +416,28 @@ function toJobSpec(
   };
 }
 
+/**
+ * The Arc environments an arc job runs in, which every stage must list: its `environment:`, else the environment's
+ * name; validating without an environment, each shipped environment's name (the job runs under each).
+ */
+function arcEnvironments(
+  job: JobDocument,
+  env: EnvironmentConfig | undefined,
+): { environments: string[]; environmentReason: string } {
+  if (job.environment !== undefined) {
+    return {
+      environments: [job.environment],
+      environmentReason: `job '${job.id}' sets environment: ${job.environment}`,
+    };
+  }
+  const names =
+    env !== undefined ? [env.name] : environmentSources.map((s) => path.posix.basename(s.file, '.ts'));
+  return {
+    environments: names,
+    environmentReason: `job '${job.id}' sets no environment:, so it runs under the environment's name (${names.join(', ')})`,
+  };
+}
+
 /** The problems of one file and, when there are none, its spec. */
 function checkPipeline(
   file: string,
@@ -456,8 +480,22 @@ function checkPipeline(
   pipeline.jobs.forEach((job, i) => {
     checkParameters(problems, repoRoot, ['jobs', i, 'parameters'], job.parameters);
     const texts = checkJobFiles(problems, repoRoot, i, job);
-    if (job.runtime !== 'sql') return;
     const merged = { ...pipeline.parameters, ...job.parameters };
+    if (job.runtime === 'arc') {
+      for (const [k, text] of texts) {
+        problems.lines.push(
+          ...lintArcJob({
+            repoRoot,
+            file: `${JOBS_DIR}/${(job.files ?? [job.file!])[k]}`,
+            text,
+            ...arcEnvironments(job, env),
+            parameters: merged,
+            context: `run by job '${job.id}' of ${file}`,
+          }),
+        );
+      }
+    }
+    if (job.runtime !== 'sql') return;
     for (const [k, sql] of texts) {
       const keys: PathKey[] = job.files === undefined ? ['jobs', i, 'file'] : ['jobs', i, 'files', k];
       checkSqlPlaceholders(problems, keys, (job.files ?? [job.file!])[k], sql, merged);

@@ -106,4 +106,9 @@ describe('IdentityStack', () => {
   test('matches the snapshot', () => {
     expect(json).toMatchSnapshot();
   });
+
+  test('creates the SSO groups the UIs authorize on', () => {
+    const groups = Object.values(resourcesOf(json, 'aws_cognito_user_group')).map((g) => g.name);
+    expect(groups.sort()).toEqual(['data-engineers', 'data-viewers', 'platform-admins']);
+  });
 });

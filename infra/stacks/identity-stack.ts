@@ -1,9 +1,10 @@
 import { CognitoRiskConfiguration } from '@cdktf/provider-aws/lib/cognito-risk-configuration';
+import { CognitoUserGroup } from '@cdktf/provider-aws/lib/cognito-user-group';
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { cognitoDomainPrefix, resourcePrefix } from '../../config';
+import { SSO_GROUPS, cognitoDomainPrefix, resourcePrefix } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import type { FoundationStack } from './foundation-stack';
 
@@ -85,6 +86,15 @@ export class IdentityStack extends EnvironmentStack {
         },
       },
     });
+
+    // The groups the UIs authorize on (Argo's SSO RBAC); administrators add users to them.
+    for (const [key, name] of Object.entries(SSO_GROUPS)) {
+      new CognitoUserGroup(this, `Group${key.charAt(0).toUpperCase()}${key.slice(1)}`, {
+        userPoolId: this.userPool.id,
+        name,
+        description: `sql-etl-on-eks UI access level '${key}'`,
+      });
+    }
 
     this.domain = new CognitoUserPoolDomain(this, 'Domain', {
       domain: cognitoDomainPrefix(env),

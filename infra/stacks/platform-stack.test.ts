@@ -424,6 +424,8 @@ describe('PlatformStack', () => {
   test('Argo Workflows: job namespace, defaults with TTL and pod GC, S3 artifacts through Pod Identity', () => {
     const values = valuesOf(json, 'argo-workflows');
     expect(values.controller.workflowNamespaces).toEqual([NAMESPACES.sparkJobs]);
+    // Only reviewed WorkflowTemplates run under the job roles.
+    expect(values.controller.workflowRestrictions).toEqual({ templateReferencing: 'Secure' });
     expect(values.controller.workflowDefaults.spec).toMatchObject({
       serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
       ttlStrategy: { secondsAfterSuccess: 86400, secondsAfterFailure: 604800 },

@@ -47,7 +47,12 @@ export class NamespacesChart extends EnvironmentChart {
     super(scope, 'namespaces', props);
     for (const [key, name] of Object.entries(NAMESPACES) as [keyof typeof NAMESPACES, string][]) {
       new k8s.KubeNamespace(this, name, {
-        metadata: { name, labels: podSecurityLabels(NAMESPACE_POD_SECURITY[key], props.env.eks.version) },
+        metadata: {
+          name,
+          labels: podSecurityLabels(NAMESPACE_POD_SECURITY[key], props.env.eks.version),
+          // Helm releases live in these namespaces too: Argo CD labels them but must never prune or delete them.
+          annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' },
+        },
       });
     }
   }

@@ -63,6 +63,8 @@ export interface ArgoWorkflowsValues {
   };
   readonly controller: ArgoComponent & {
     readonly workflowNamespaces: readonly string[];
+    /** `Secure`: workflows may only reference WorkflowTemplates, whose content is reviewed in Git. */
+    readonly workflowRestrictions: { readonly templateReferencing: 'Strict' | 'Secure' };
     readonly workflowDefaults: {
       readonly spec: {
         readonly serviceAccountName: string;
@@ -134,6 +136,8 @@ export function argoWorkflowsValues(
     controller: {
       ...argoComponent(env, resources('200m', '256Mi', '1', '1Gi'), true),
       workflowNamespaces: [NAMESPACES.sparkJobs],
+      // Workflows may only run WorkflowTemplates (reviewed in Git), not arbitrary inline pods under the job roles.
+      workflowRestrictions: { templateReferencing: 'Secure' },
       workflowDefaults: {
         spec: {
           serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
