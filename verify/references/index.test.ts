@@ -61,6 +61,9 @@ describe('reference checks', () => {
     const app = 'dist/k8s/dev/dev-pipelines/SparkApplication.etl.yaml  SparkApplication/spark-jobs/etl  ';
     expect(result.problems.map((p) => `${p.file}  ${p.object}  ${p.message}`)).toEqual([
       matching(/^\S*verify\/references\/external-locations\.yaml {2}locations\[0\] {2}stale entry/),
+      // …nor the OIDC client Secrets verify/references/external-secrets.yaml declares.
+      matching(/^\S*verify\/references\/external-secrets\.yaml {2}objects\[0\] {2}stale entry/),
+      matching(/^\S*verify\/references\/external-secrets\.yaml {2}objects\[1\] {2}stale entry/),
       `${app}spec.arguments[0]: s3a://bucket/etl/jobs/a.ipynb points into bucket "bucket", which no aws_s3_bucket of dev defines, is not its data lake bucket and is not listed in ${EXTERNAL_LOCATIONS}; buckets: (none)`,
       `${app}spec.driver.serviceAccount: service account "spark-job-runner" does not exist in namespace "spark-jobs" (no ServiceAccount manifest, Helm release or EKS add-on creates it); defined there: (none)`,
       matching(
@@ -71,7 +74,7 @@ describe('reference checks', () => {
       ),
     ]);
     expect(formatSummary(result).split('\n')).toEqual([
-      matching(/, 5 references checked: 5 problems$/),
+      matching(/, 5 references checked: 7 problems$/),
       'references: node placement of dev checked against the node groups and the Karpenter pools declared in ' +
         'config/scheduling.ts (spark-driver, spark-executor, notebooks): dist/k8s has no NodePool manifest yet',
     ]);

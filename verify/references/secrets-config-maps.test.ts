@@ -61,7 +61,8 @@ describe('secrets-config-maps', () => {
         (key) =>
           `dist/terraform/stacks/prod-platform/cdk.tf.json  helm_release.argo_workflows  values.server.sso.${key}.name: ` +
           `Secret "argo/argo-sso" is produced by no Secret manifest, ExternalSecret or entry of ` +
-          `${path.relative(path.dirname(dist), EXTERNAL_SECRETS_FILE).split(path.sep).join('/')}; Secrets in "argo": argo-server-sso`,
+          `${path.relative(path.dirname(dist), EXTERNAL_SECRETS_FILE).split(path.sep).join('/')}; Secrets in "argo": ` +
+          'argo-admin.service-account-token, argo-engineer.service-account-token, argo-viewer.service-account-token',
       ),
     );
   });
@@ -79,6 +80,9 @@ describe('secrets-config-maps', () => {
         '  - { kind: Secret, namespace: spark-jobs, name: registry-credentials, env: dev, reason: created by hand in dev }',
         '  - { kind: Secret, namespace: spark-jobs, name: registry-credentials }',
         '  - { kind: ConfigMap, namespace: spark-jobs, name: gone, reason: no longer read }',
+        // The OIDC client Secrets, declared as in the real list.
+        '  - { kind: Secret, namespace: argo, name: argo-server-sso, reason: synced from Secrets Manager }',
+        '  - { kind: Secret, namespace: jupyter, name: jupyterhub-oidc, reason: synced from Secrets Manager }',
       ].join('\n'),
     );
     expect(lines(runOn(createSecretsConfigMapsCheck(file), dist))).toEqual([
