@@ -1,11 +1,48 @@
 import { describe, expect, test } from 'vitest';
 import { IMG_001, imageTag } from './img-001-pinned-images';
-import { hardenedPod, hardenedSparkApplication, k8s, ruleTests } from './testing';
+import type { Edits } from './testing';
+import {
+  DIST_K8S,
+  distManifest,
+  distObject,
+  distSparkApplication,
+  hardenedPod,
+  hardenedSparkApplication,
+  k8s,
+  ruleTests,
+} from './testing';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
+const deployment = (edits: Edits) => () => IMG_001.evaluate(distObject(DIST_K8S.historyServer, edits));
+const spark = (edits: Edits) => () =>
+  IMG_001.evaluate(distSparkApplication(DIST_K8S.customerScd2, 'spark-initial-load', edits));
+/** The real image of the history server, its tag removed. */
+const historyRepository = (): string =>
+  (
+    distManifest(DIST_K8S.historyServer) as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    }
+  ).spec.template.spec.containers[0].image.replace(/:[^:/]+$/, '');
+/** The real image of the embedded SparkApplication, its tag removed. */
+const sparkRepository = (): string =>
+  (
+    distSparkApplication(DIST_K8S.customerScd2, 'spark-initial-load').manifest.spec as { image: string }
+  ).image.replace(/:[^:/]+$/, '');
+
 ruleTests(IMG_001, {
   compliant: [
+    { name: 'the real Spark history server Deployment (content-version tag)', result: deployment({}) },
+    { name: 'a real SparkApplication embedded in a WorkflowTemplate', result: spark({}) },
+    {
+      name: 'the real Deployment pinned by digest',
+      result: () =>
+        IMG_001.evaluate(
+          distObject(DIST_K8S.historyServer, {
+            'spec.template.spec.containers.0.image': `${historyRepository()}@${DIGEST}`,
+          }),
+        ),
+    },
     { name: 'a content-version tag', result: () => IMG_001.evaluate(k8s(hardenedPod())) },
     {
       name: 'a digest',
@@ -19,6 +56,31 @@ ruleTests(IMG_001, {
     },
   ],
   nonCompliant: [
+    {
+      name: 'the real Deployment on latest',
+      result: () =>
+        IMG_001.evaluate(
+          distObject(DIST_K8S.historyServer, {
+            'spec.template.spec.containers.0.image': `${historyRepository()}:latest`,
+          }),
+        ),
+      message: /containers\[0\] \(history-server\): image \S+\/sqletl-dev\/spark-runtime:latest uses latest/,
+    },
+    {
+      name: 'the real Deployment without a tag',
+      result: () =>
+        IMG_001.evaluate(
+          distObject(DIST_K8S.historyServer, {
+            'spec.template.spec.containers.0.image': historyRepository(),
+          }),
+        ),
+      message: /\(history-server\): image \S+\/sqletl-dev\/spark-runtime has no tag/,
+    },
+    {
+      name: 'a real embedded SparkApplication on latest',
+      result: () => spark({ 'spec.image': `${sparkRepository()}:latest` })(),
+      message: /^driver container: image \S+\/sqletl-dev\/arc-runtime:latest uses latest; executor container/,
+    },
     {
       name: 'latest',
       result: () =>

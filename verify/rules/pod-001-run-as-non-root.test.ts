@@ -1,5 +1,9 @@
 import { POD_001 } from './pod-001-run-as-non-root';
+import type { Edits } from './testing';
 import {
+  DIST_K8S,
+  distObject,
+  distSparkApplication,
   hardenedDeployment,
   hardenedPod,
   hardenedSparkApplication,
@@ -8,8 +12,14 @@ import {
   ruleTests,
 } from './testing';
 
+const deployment = (edits: Edits) => () => POD_001.evaluate(distObject(DIST_K8S.historyServer, edits));
+const spark = (edits: Edits) => () =>
+  POD_001.evaluate(distSparkApplication(DIST_K8S.customerScd2, 'spark-initial-load', edits));
+
 ruleTests(POD_001, {
   compliant: [
+    { name: 'the real Spark history server Deployment', result: deployment({}) },
+    { name: 'a real SparkApplication embedded in a WorkflowTemplate', result: spark({}) },
     { name: 'a hardened Pod', result: () => POD_001.evaluate(k8s(hardenedPod())) },
     { name: 'a hardened SparkApplication', result: () => POD_001.evaluate(k8s(hardenedSparkApplication())) },
     {
@@ -23,6 +33,21 @@ ruleTests(POD_001, {
     },
   ],
   nonCompliant: [
+    {
+      name: 'the real Deployment with runAsNonRoot false on its container',
+      result: deployment({ 'spec.template.spec.containers.0.securityContext.runAsNonRoot': false }),
+      message: /spec\.template\.spec\.containers\[0\] \(history-server\): runAsNonRoot is not true/,
+    },
+    {
+      name: 'the real Deployment running as UID 0',
+      result: deployment({ 'spec.template.spec.securityContext.runAsUser': 0 }),
+      message: /containers\[0\] \(history-server\): runAsUser is 0/,
+    },
+    {
+      name: 'a real embedded SparkApplication with runAsNonRoot false on the executor',
+      result: spark({ 'spec.executor.securityContext.runAsNonRoot': false }),
+      message: /^executor container: runAsNonRoot is not true$/,
+    },
     {
       name: 'a Deployment without runAsNonRoot',
       result: () =>

@@ -1,5 +1,18 @@
 import { POD_007 } from './pod-007-no-privilege-escalation';
-import { hardenedContainer, hardenedPod, k8s, ruleTests } from './testing';
+import type { Edits } from './testing';
+import {
+  DIST_K8S,
+  distObject,
+  distSparkApplication,
+  hardenedContainer,
+  hardenedPod,
+  k8s,
+  ruleTests,
+} from './testing';
+
+const deployment = (edits: Edits) => () => POD_007.evaluate(distObject(DIST_K8S.historyServer, edits));
+const spark = (edits: Edits) => () =>
+  POD_007.evaluate(distSparkApplication(DIST_K8S.sparkSubmit, 'submit-small', edits));
 
 const cronJob = {
   apiVersion: 'batch/v1',
@@ -14,8 +27,24 @@ const cronJob = {
 };
 
 ruleTests(POD_007, {
-  compliant: [{ name: 'a hardened CronJob', result: () => POD_007.evaluate(k8s(cronJob)) }],
+  compliant: [
+    { name: 'the real Spark history server Deployment', result: deployment({}) },
+    { name: 'a real SparkApplication embedded in the ad-hoc submit WorkflowTemplate', result: spark({}) },
+    { name: 'a hardened CronJob', result: () => POD_007.evaluate(k8s(cronJob)) },
+  ],
   nonCompliant: [
+    {
+      name: 'the real Deployment allowing escalation',
+      result: deployment({
+        'spec.template.spec.containers.0.securityContext.allowPrivilegeEscalation': true,
+      }),
+      message: /containers\[0\] \(history-server\): allowPrivilegeEscalation is not false/,
+    },
+    {
+      name: 'a real embedded SparkApplication with escalation left at the default on the driver',
+      result: spark({ 'spec.driver.securityContext.allowPrivilegeEscalation': undefined }),
+      message: /^driver container: allowPrivilegeEscalation is not false$/,
+    },
     {
       name: 'escalation left at the default',
       result: () =>

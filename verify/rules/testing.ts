@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
+import { stringify } from 'yaml';
 import { parseYamlObjects } from '../k8s';
 import type {
   KubernetesObject,
@@ -99,11 +100,62 @@ export function k8sAll(manifest: Record<string, unknown>, edits: Edits = {}): Ku
   return kubernetesObjects('dist/k8s/dev/test/object.yaml', 'dev', edited(manifest, edits));
 }
 
-/** The first object of a committed dist/k8s file (path below dist/k8s), after edits. */
-export function distObject(file: string, edits: Edits = {}): KubernetesObject {
+/** Committed dist/k8s files (paths below dist/k8s) the Kubernetes rule tests break. */
+export const DIST_K8S = {
+  /** A Deployment (pod template at spec.template.spec). */
+  historyServer: 'dev/dev-spark-history/Deployment.spark-history-server.yaml',
+  /** A WorkflowTemplate whose resource templates embed SparkApplications (Arc notebooks). */
+  customerScd2: 'dev/dev-pipelines/WorkflowTemplate.customer-scd2.yaml',
+  /** A CronWorkflow running the customer-scd2 WorkflowTemplate by workflowTemplateRef. */
+  customerScd2Cron: 'dev/dev-pipelines/CronWorkflow.customer-scd2.yaml',
+  /** The ad-hoc submission WorkflowTemplate (one resource template per size). */
+  sparkSubmit: 'dev/dev-adhoc-submit/WorkflowTemplate.spark-submit.yaml',
+} as const;
+
+/** The first document of a committed dist/k8s file (path below dist/k8s), freshly parsed (safe to modify). */
+export function distManifest(file: string): Record<string, unknown> {
   const text = fs.readFileSync(path.join(REPO_ROOT, 'dist', 'k8s', file), 'utf8');
   const [first] = parseYamlObjects(text).objects;
-  return kubernetesObjects(`dist/k8s/${file}`, file.split('/')[0], edited(first.object, edits))[0];
+  if (first === undefined) throw new Error(`dist/k8s/${file} holds no object`);
+  return first.object;
+}
+
+/** The first object of a committed dist/k8s file (path below dist/k8s), after edits. */
+export function distObject(file: string, edits: Edits = {}): KubernetesObject {
+  return kubernetesObjects(`dist/k8s/${file}`, file.split('/')[0], edited(distManifest(file), edits))[0];
+}
+
+/**
+ * The SparkApplication a committed Argo WorkflowTemplate (path below dist/k8s) embeds in its resource template
+ * `templateName`, after edits to the SparkApplication, as the engine presents it to the rules. The edited manifest is
+ * written back into the template as a YAML string and the WorkflowTemplate goes through `kubernetesObjects`, which
+ * parses embedded manifests as `make verify` does (namespace and `embeddedIn` included).
+ */
+export function distSparkApplication(
+  file: string,
+  templateName: string,
+  edits: Edits = {},
+): KubernetesObject {
+  const workflow = distManifest(file);
+  const templates = (workflow.spec as { templates?: Record<string, unknown>[] } | undefined)?.templates ?? [];
+  const index = templates.findIndex((t) => t.name === templateName);
+  if (index < 0) throw new Error(`dist/k8s/${file} has no template ${templateName}`);
+  const resource = templates[index].resource as { manifest?: unknown } | undefined;
+  if (resource === undefined || typeof resource.manifest !== 'string') {
+    throw new Error(`template ${templateName} of dist/k8s/${file} embeds no manifest`);
+  }
+  if (Object.keys(edits).length > 0) {
+    const inner = parseYamlObjects(resource.manifest).objects;
+    if (inner.length !== 1) throw new Error(`template ${templateName} embeds ${inner.length} manifests`);
+    resource.manifest = stringify(edited(inner[0].object, edits));
+  }
+  const found = kubernetesObjects(`dist/k8s/${file}`, file.split('/')[0], workflow).find(
+    (o) => o.embeddedIn?.endsWith(` templates[${index}]`) === true,
+  );
+  if (found?.manifest.kind !== 'SparkApplication') {
+    throw new Error(`template ${templateName} of dist/k8s/${file} embeds no SparkApplication`);
+  }
+  return found;
 }
 
 /** The verdict on one object among those a stack or environment rule returned. */
