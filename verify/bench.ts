@@ -104,7 +104,11 @@ async function main(): Promise<void> {
   console.log(`ratio CLIs / direct: ${ratio.toFixed(2)}x`);
   console.log(
     `synth + verify (direct): ${(results.get(direct.label)! + results.get(verify.label)!).toFixed(2)} s ` +
-      `(environments: ${fs.readdirSync(path.join(root, 'dist', 'k8s')).join(', ')})`,
+      `(environments: ${fs
+        .readdirSync(path.join(root, 'dist', 'k8s'))
+        .join(
+          ', ',
+        )}; pipelines: ${fs.readdirSync(path.join(root, 'etl', 'pipelines')).filter((f) => /\.ya?ml$/.test(f)).length})`,
   );
   fs.rmSync(out, { recursive: true, force: true });
 }
