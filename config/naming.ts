@@ -55,6 +55,24 @@ export function roleArn(env: NamingInput, role: string): string {
   return `arn:${partition(env)}:iam::${env.account}:role/${roleName(env, role)}`;
 }
 
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`: a resource of this environment's account and region. */
+export function regionalArn(env: NamingInput, service: string, resource: string): string {
+  return `arn:${partition(env)}:${service}:${env.region}:${env.account}:${resource}`;
+}
+
+/** ARN of a CloudWatch Logs log group named by {@link logGroupName} (the form IAM matches for CreateLogStream). */
+export function logGroupArn(env: NamingInput, purpose: string): string {
+  return regionalArn(env, 'logs', `log-group:${logGroupName(env, purpose)}`);
+}
+
+/**
+ * The project key by its alias ARN. The key's own ARN holds a random id that only Terraform state knows; APIs that
+ * take a key id (EC2 CreateVolume among them) also accept this form.
+ */
+export function kmsAliasArn(env: NamingInput): string {
+  return regionalArn(env, 'kms', kmsAliasName(env));
+}
+
 /** KMS alias of the environment's customer-managed key (aliases are regional). */
 export function kmsAliasName(env: NamingInput): string {
   return `alias/${resourcePrefix(env)}`;
@@ -216,7 +234,7 @@ export function karpenterQueueName(env: Pick<EnvironmentConfig, 'name' | 'prefix
 
 /** ARN of {@link karpenterQueueName}. */
 export function karpenterQueueArn(env: NamingInput): string {
-  return `arn:${partition(env)}:sqs:${env.region}:${env.account}:${karpenterQueueName(env)}`;
+  return regionalArn(env, 'sqs', karpenterQueueName(env));
 }
 
 /**

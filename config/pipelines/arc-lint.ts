@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isRuntimeParameter } from './runtime-parameters';
 import { parseHoconSync, type HoconResult } from './hocon-sync';
+import { closest } from './suggest';
 
 /**
  * Lint of Arc jobs (notebooks and HOCON job files), run by the pipeline loader for every arc job so that `make synth`
@@ -319,32 +320,6 @@ export interface ArcJobInput {
   readonly context: string;
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** The closest candidate within a third of the word's length (at least 2 edits), compared case-insensitively. */
-export function closest(word: string, candidates: readonly string[], limit?: number): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = distance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= (limit ?? Math.max(2, Math.floor(word.length / 3))) ? best : undefined;
-}
-
 function show(value: unknown): string {
   const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
   return text === undefined ? 'missing' : text.length > 80 ? `${text.slice(0, 77)}...` : text;
@@ -599,7 +574,7 @@ class ArcLint {
     // Other arguments become stage attributes; a typo of a control argument is lost.
     for (const key of Object.keys(args)) {
       if (MAGIC_CONTROL_ARGS.includes(key) || (spec.keys?.includes(key) ?? false)) continue;
-      const guess = closest(key, [...MAGIC_CONTROL_ARGS, ...(spec.keys ?? [])], 2);
+      const guess = closest(key, [...MAGIC_CONTROL_ARGS, ...(spec.keys ?? [])], { limit: 2 });
       if (guess !== undefined) {
         this.report.add(
           where,
@@ -677,7 +652,7 @@ class ArcLint {
     const doc = root as Record<string, unknown>;
     const stages = doc.stages;
     if (!Array.isArray(stages)) {
-      const guess = closest('stages', Object.keys(doc), 2);
+      const guess = closest('stages', Object.keys(doc), { limit: 2 });
       this.report.add(
         'stages',
         `${stages === undefined ? 'missing' : `${show(stages)} is not a list`}; an Arc job file lists its ` +
@@ -838,7 +813,7 @@ class ArcLint {
     if (spec.keys !== undefined) {
       for (const key of Object.keys(stage)) {
         if (spec.keys.includes(key)) continue;
-        const guess = closest(key, spec.keys, 2);
+        const guess = closest(key, spec.keys, { limit: 2 });
         if (guess !== undefined) {
           this.report.add(
             where,

@@ -16,6 +16,7 @@ import {
   type JobDocument,
   type PipelineDocument,
 } from './schema';
+import { closest } from './suggest';
 
 /** Folder of the pipeline definitions, relative to the repository root. */
 export const PIPELINES_DIR = 'etl/pipelines';
@@ -79,31 +80,9 @@ function valueAt(input: unknown, keys: readonly PropertyKey[]): unknown {
   return current;
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  const normalized = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = distance(normalized(word), normalized(candidate));
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
+/** Suggestions ignore case, hyphens and underscores (`depends_on` → `dependsOn`). */
+const suggest = (word: string, candidates: readonly string[]) =>
+  closest(word, candidates, { normalize: (s) => s.toLowerCase().replace(/[-_]/g, '') });
 
 /** Collects the problems of one file, each with the line of the YAML node it concerns. */
 class Problems {
@@ -153,7 +132,7 @@ function describeIssue(problems: Problems, input: unknown, issue: z.core.$ZodIss
   if (issue.code === 'unrecognized_keys') {
     const allowed = allowedKeysAt(keys);
     for (const key of issue.keys) {
-      const guess = closest(key, allowed);
+      const guess = suggest(key, allowed);
       problems.add(
         [...keys, key],
         `unknown field; ${guess === undefined ? 'remove it or check the spelling' : `did you mean '${guess}'?`} ` +
@@ -217,7 +196,7 @@ function checkDag(problems: Problems, jobs: readonly JobDocument[]): void {
         problems.add(['jobs', i, 'dependsOn', k], `${show(dep)} is the job itself; remove it`);
       } else if (!firstIndex.has(dep)) {
         unknown = true;
-        const guess = closest(dep, ids);
+        const guess = suggest(dep, ids);
         problems.add(
           ['jobs', i, 'dependsOn', k],
           `${show(dep)} is not a job of this pipeline; ${guess === undefined ? '' : `did you mean '${guess}'? `}` +

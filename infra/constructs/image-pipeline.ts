@@ -15,7 +15,7 @@ import {
   ecrRegistry,
   ecrRepositoryName,
   ecrRepositoryUri,
-  logGroupName,
+  logGroupArn,
   partition,
   resourcePrefix,
   type EnvironmentConfig,
@@ -56,11 +56,6 @@ export function imagePipelineName(env: Pick<EnvironmentConfig, 'name' | 'prefix'
  */
 export function pipelineArtifactFolder(pipelineName: string): string {
   return pipelineName.slice(0, 20);
-}
-
-/** Log group ARN (the form IAM matches for CreateLogStream). */
-export function logGroupArn(env: NamingInput, purpose: string): string {
-  return `arn:${partition(env)}:logs:${env.region}:${env.account}:log-group:${logGroupName(env, purpose)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import {
   glueDatabaseName,
   logGroupName,
   partition,
+  regionalArn,
   roleArn,
   S3_PREFIXES,
   secretName,
@@ -44,11 +45,6 @@ export function s3BucketArnOf(env: EnvironmentConfig, bucket: string): string {
 /** ARN of the data lake bucket: the configured existing bucket, or the kit's. */
 export function datalakeBucketArn(env: EnvironmentConfig): string {
   return s3BucketArnOf(env, datalakeBucketName(env));
-}
-
-/** `arn:<partition>:<service>:<region>:<account>:<resource>` */
-function regionalArn(env: EnvironmentConfig, service: string, resource: string): string {
-  return `arn:${partition(env)}:${service}:${env.region}:${env.account}:${resource}`;
 }
 
 /** The account's Glue Data Catalog in the environment's region. */

@@ -14,14 +14,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Fn, TerraformOutput, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import {
-  clusterName,
-  logGroupName,
-  parseCidr,
-  partition,
-  resourcePrefix,
-  type EnvironmentConfig,
-} from '../../config';
+import { clusterName, logGroupArn, logGroupName, parseCidr, partition, resourcePrefix } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { ServiceRole } from '../constructs/iam';
 import { InterfaceEndpoints } from '../constructs/interface-endpoints';
@@ -102,11 +95,6 @@ export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
     private: zones.map((i) => formatCidr(vpc.address + i * quarter, vpc.prefix + 2)),
     public: zones.map((i) => formatCidr(vpc.address + 3 * quarter + i * publicSize, vpc.prefix + 6)),
   };
-}
-
-/** ARN of a CloudWatch Logs log group named by {@link logGroupName}. */
-function logGroupArn(env: EnvironmentConfig, name: string): string {
-  return `arn:${partition(env)}:logs:${env.region}:${env.account}:log-group:${name}`;
 }
 
 /** Props of {@link NetworkStack}. */
@@ -299,7 +287,7 @@ export class NetworkStack extends EnvironmentStack {
         {
           sid: 'DeliverToFlowLogGroup',
           actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-          resources: [`${logGroupArn(env, flowLogGroupName)}:*`],
+          resources: [`${logGroupArn(env, 'vpc-flow-logs')}:*`],
         },
       ],
     });

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { GP3_STORAGE_CLASS } from '../../infra/constructs/helm-values/jupyterhub';
 import { DEV, PROD, pick, synthChart, testApp } from '../testing';
-import { GP3_STORAGE_CLASS_NAME, StorageChart, kmsAliasArn } from './storage-chart';
+import { kmsAliasArn } from '../../config';
+import { GP3_STORAGE_CLASS_NAME, StorageChart } from './storage-chart';
 
 describe('StorageChart', () => {
   const manifests = synthChart(new StorageChart(testApp(), { env: DEV }));

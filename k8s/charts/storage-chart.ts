@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { kmsAliasName, partition, type EnvironmentConfig } from '../../config';
+import { kmsAliasArn } from '../../config';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
 
 /**
@@ -12,16 +12,6 @@ export const GP3_STORAGE_CLASS_NAME = 'gp3';
 
 /** The CSI driver of the EKS add-on `aws-ebs-csi-driver`, which the cluster stack installs. */
 export const EBS_CSI_PROVISIONER = 'ebs.csi.aws.com';
-
-/**
- * `arn:<partition>:kms:<region>:<account>:alias/<prefix>-<env>`: the project key by its alias. The key's own ARN
- * holds a random id that only Terraform state knows; EC2 CreateVolume, to which the EBS CSI driver passes
- * `kmsKeyId` unchanged, also accepts an alias ARN and resolves it in the volume's region.
- * Candidate for config/naming.ts.
- */
-export function kmsAliasArn(env: Pick<EnvironmentConfig, 'name' | 'prefix' | 'account' | 'region'>): string {
-  return `arn:${partition(env)}:kms:${env.region}:${env.account}:${kmsAliasName(env)}`;
-}
 
 /**
  * The EBS CSI driver's `tagSpecification_<n>` parameters: the environment's tags (sorted, numbered from 1), so
@@ -56,6 +46,7 @@ export class StorageChart extends EnvironmentChart {
         type: 'gp3',
         'csi.storage.k8s.io/fstype': 'ext4',
         encrypted: 'true',
+        // EC2 CreateVolume, to which the EBS CSI driver passes kmsKeyId unchanged, accepts the alias ARN.
         kmsKeyId: kmsAliasArn(env),
         ...tagSpecifications(env.tags),
       },
