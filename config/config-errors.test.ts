@@ -87,6 +87,18 @@ const CASES: BadConfig[] = [
     field: 'netwrok',
     says: /unknown field/,
   },
+  {
+    title: 'no Argo CD repository',
+    input: { ...base, gitops: { revision: 'main' } },
+    field: 'gitops.repoUrl',
+    says: /HTTPS clone URL/,
+  },
+  {
+    title: 'the placeholder Argo CD repository with a real account',
+    input: { ...base, account: '210987654321' },
+    field: 'gitops.repoUrl',
+    says: /placeholder.*set the HTTPS clone URL of your copy/,
+  },
   { title: 'a missing network', input: { ...base, network: undefined }, field: 'network', says: /missing/ },
   {
     title: 'a name that differs from the file',

@@ -49,12 +49,8 @@ const tagKey = z
     error: 'tag keys starting with "aws:" are reserved by AWS',
   });
 
-/**
- * The schema of one environment file under config/environments/.
- *
- * Every field is validated here, once, at load; both synthesizers receive the parsed, defaulted result.
- */
-export const EnvironmentSchema = z.strictObject({
+/** The fields of an environment file; {@link EnvironmentSchema} adds the checks across fields. */
+const EnvironmentFields = z.strictObject({
   /** Environment name; also the file name and part of every physical name. */
   name: z.string().regex(/^[a-z][a-z0-9]{1,7}$/, {
     error: 'use 2–8 lowercase letters or digits, starting with a letter (e.g. "dev", "prod", "stage2")',
@@ -246,13 +242,22 @@ export const EnvironmentSchema = z.strictObject({
       priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
     })
     .prefault({}),
-  /** Where Argo CD reads this environment's manifests (dist/k8s/<env> of this repository). */
+  /** Where Argo CD reads this environment's manifests (dist/k8s/<env> of this repository). Required. */
   gitops: z.strictObject({
-    /** HTTPS URL of this repository as Argo CD reaches it. */
-    repoUrl: z.string().regex(/^https:\/\/[^\s]+$/, {
-      error:
-        'use the HTTPS clone URL of this repository, e.g. "https://github.com/your-org/sql-etl-on-eks.git"',
-    }),
+    /**
+     * HTTPS URL of this repository as Argo CD reaches it. Required; a placeholder URL (example domains,
+     * `example-org`) is accepted only with the documentation account {@link DOCUMENTATION_ACCOUNT}.
+     */
+    repoUrl: z
+      .string({
+        error:
+          'required: the HTTPS clone URL of your copy of this repository (Argo CD syncs dist/k8s/<env> from it), ' +
+          'e.g. "https://github.com/<your-org>/sql-etl-on-eks.git"',
+      })
+      .regex(/^https:\/\/[^\s]+$/, {
+        error:
+          'use the HTTPS clone URL of this repository, e.g. "https://github.com/your-org/sql-etl-on-eks.git"',
+      }),
     /** Branch, tag or commit Argo CD tracks. @default 'main' */
     revision: z.string().min(1).default('main'),
   }),
@@ -275,6 +280,49 @@ export const EnvironmentSchema = z.strictObject({
     /** Region of the state bucket. @default - the environment's region */
     region: z.string().regex(REGION, { error: 'use an AWS region code such as "us-east-1"' }).optional(),
   }),
+});
+
+/** The AWS documentation account id the shipped environments use; nothing is ever deployed into it. */
+export const DOCUMENTATION_ACCOUNT = '111122223333';
+
+/** A repository URL on a reserved example domain (RFC 2606) or of a placeholder organisation. */
+export function isPlaceholderRepoUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const host = parsed.hostname.toLowerCase();
+  if (/(^|\.)example\.(com|org|net)$/.test(host) || host.endsWith('.invalid') || host.endsWith('.example')) {
+    return true;
+  }
+  const owner = parsed.pathname
+    .split('/')
+    .filter((part) => part !== '')[0]
+    ?.toLowerCase();
+  return owner !== undefined && ['example-org', 'your-org', 'example', 'my-org'].includes(owner);
+}
+
+/**
+ * The schema of one environment file under config/environments/.
+ *
+ * Every field is validated here, once, at load; both synthesizers receive the parsed, defaulted result.
+ */
+export const EnvironmentSchema = EnvironmentFields.superRefine((env, ctx) => {
+  // The shipped environments use the documentation account (nothing can be deployed there) and a placeholder
+  // repository so that `make synth` works anywhere. A real account needs the real repository: Argo CD would
+  // otherwise sync nothing, and its project would trust a repository someone else may own.
+  if (env.account !== DOCUMENTATION_ACCOUNT && isPlaceholderRepoUrl(env.gitops.repoUrl)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['gitops', 'repoUrl'],
+      message:
+        `'${env.gitops.repoUrl}' is the placeholder of the shipped environments; account ${env.account} is a real ` +
+        'one, so set the HTTPS clone URL of your copy of this repository (the one Argo CD syncs), e.g. ' +
+        '"https://github.com/<your-org>/sql-etl-on-eks.git"',
+    });
+  }
 });
 
 /** What an environment file writes (optional fields may be left out). */

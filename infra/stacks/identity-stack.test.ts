@@ -60,16 +60,28 @@ describe('IdentityStack', () => {
     expect(pool().sms_configuration).toBeUndefined();
   });
 
-  test('turns threat protection on (Plus plan) and blocks compromised credentials and high-risk sign-ins', () => {
+  test('turns threat protection on (Plus plan) and blocks compromised credentials', () => {
     expect(pool()).toMatchObject({
       user_pool_tier: 'PLUS',
       user_pool_add_ons: { advanced_security_mode: 'ENFORCED' },
     });
     expect(resourcesOf(json, 'aws_cognito_risk_configuration').risk_configuration).toMatchObject({
       user_pool_id: '${aws_cognito_user_pool.user_pool.id}',
-      compromised_credentials_risk_configuration: { actions: { event_action: 'BLOCK' } },
-      account_takeover_risk_configuration: { actions: { high_action: { event_action: 'BLOCK' } } },
+      compromised_credentials_risk_configuration: {
+        event_filter: ['SIGN_IN', 'PASSWORD_CHANGE', 'SIGN_UP'],
+        actions: { event_action: 'BLOCK' },
+      },
     });
+  });
+
+  test('the risk configuration is one the AWS provider 6.x accepts: no account takeover without notification', () => {
+    // Provider 6.x requires notify_configuration (with an SES source_arn) inside account_takeover_risk_configuration.
+    for (const config of Object.values(resourcesOf(json, 'aws_cognito_risk_configuration'))) {
+      const takeover = config.account_takeover_risk_configuration as Record<string, unknown> | undefined;
+      if (takeover === undefined) continue;
+      expect(takeover.notify_configuration).toMatchObject({ source_arn: expect.stringMatching(/^arn:aws:ses:/) });
+    }
+    expect(Object.keys(resourcesOf(json, 'aws_cognito_risk_configuration'))).toHaveLength(1);
   });
 
   test('the pool is protected against deletion', () => {

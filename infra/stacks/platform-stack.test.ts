@@ -12,6 +12,7 @@ import {
   logGroupName,
   NAMESPACES,
   NODE_POOLS,
+  parseCidr,
   S3_PREFIXES,
   SYSTEM_NODE_LABEL,
   SYSTEM_NODE_TAINT,
@@ -39,7 +40,7 @@ import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
 import { FoundationStack } from './foundation-stack';
 import { IdentityStack } from './identity-stack';
-import { NetworkStack } from './network-stack';
+import { NetworkStack, subnetLayout } from './network-stack';
 import { WorkloadsStack } from './workloads-stack';
 import {
   CHART_VERSIONS,
@@ -414,9 +415,12 @@ describe('PlatformStack', () => {
       clientId: { name: OIDC_CLIENT_SECRETS.argo.name, key: 'client-id' },
       clientSecret: { name: OIDC_CLIENT_SECRETS.argo.name, key: 'client-secret' },
       redirectUrl: '${data.terraform_remote_state.edge_state.outputs.argo_url}/oauth2/callback',
-      scopes: ['openid', 'email', 'profile'],
       rbac: { enabled: true },
     });
+    // The Argo server adds `openid` to the configured scopes itself (server/auth/sso): listing it sends it twice.
+    const requested = ['openid', ...server.sso.scopes];
+    expect(requested).toEqual(['openid', 'email', 'profile']);
+    expect(new Set(requested).size).toBe(requested.length);
     expect(server.sso.issuer).toMatch(/^https:\/\/\$\{.*aws_cognito_user_pool\.user_pool\.endpoint\}$/);
     expect(Object.keys(OIDC_CLIENT_SECRETS.argo.keys)).toEqual(['client-id', 'client-secret']);
   });
@@ -523,10 +527,37 @@ describe('PlatformStack', () => {
       expect(values.scheduling.userPods.tolerations).toEqual([
         { key: pool.taint.key, operator: 'Equal', value: pool.taint.value, effect: pool.taint.effect },
       ]);
-      expect(values.singleuser.networkPolicy).toEqual({ enabled: true });
+      expect(values.singleuser.networkPolicy.enabled).toBe(true);
       expect(values.hub.config.KubeSpawner.automount_service_account_token).toBe(false);
       expect(values.proxy.service).toEqual({ type: 'ClusterIP' });
       expect(values.ingress).toEqual({ enabled: false });
+    });
+
+    test('notebook pods need no privileged init container: the chart default blockWithIptables is turned off', () => {
+      // z2jh 4.4.0 defaults it to true, which adds a root, privileged (NET_ADMIN) init container to every notebook
+      // pod; Pod Security baseline (the jupyter namespace's level) rejects such a pod.
+      expect(values.singleuser.cloudMetadata.blockWithIptables).toBe(false);
+      // The NetworkPolicy still denies the metadata server: the kit leaves the chart's egressAllowRules alone.
+      expect(values.singleuser.networkPolicy).not.toHaveProperty('egressAllowRules');
+    });
+
+    test('the notebook NetworkPolicy admits HTTPS to every interface endpoint subnet of the VPC', () => {
+      // Endpoints sit in the private subnets (network stack); the chart's default egress denies private addresses.
+      const { private: privateSubnets } = subnetLayout(DEV.network.cidr, DEV.network.azCount);
+      const allowed = values.singleuser.networkPolicy.egress.filter((rule) =>
+        rule.ports.some((port) => port.port === 443 && port.protocol === 'TCP'),
+      );
+      const inside = (subnet: string, cidr: string) => {
+        const [s, c] = [parseCidr(subnet)!, parseCidr(cidr)!];
+        return c.prefix <= s.prefix && Math.floor(s.address / 2 ** (32 - c.prefix)) === Math.floor(c.address / 2 ** (32 - c.prefix));
+      };
+      for (const subnet of privateSubnets) {
+        expect(allowed.some((rule) => rule.to.some((peer) => inside(subnet, peer.ipBlock.cidr)))).toBe(true);
+      }
+      // Nothing wider than the VPC, nothing but HTTPS.
+      expect(values.singleuser.networkPolicy.egress).toEqual([
+        { to: [{ ipBlock: { cidr: DEV.network.cidr } }], ports: [{ port: 443, protocol: 'TCP' }] },
+      ]);
     });
 
     test('values validate against the z2jh 4.4.0 values schema', () => {

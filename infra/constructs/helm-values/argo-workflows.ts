@@ -18,6 +18,9 @@ import { OIDC_CLIENT_SECRETS } from './secrets';
 /** Argo UI SSO callback path (the edge stack registers `<url>/oauth2/callback` with Cognito). */
 export const ARGO_SSO_CALLBACK_PATH = '/oauth2/callback';
 
+/** Scopes Argo SSO asks for beyond `openid` (which the server adds itself): the e-mail and the groups claim. */
+export const ARGO_SSO_EXTRA_SCOPES: readonly string[] = ['email', 'profile'];
+
 /** Argo's own user id in its images (argoexec, argocli, workflow-controller). */
 const ARGO_UID = 8737;
 
@@ -170,7 +173,8 @@ export function argoWorkflowsValues(
         clientId: { name: sso.name, key: 'client-id' },
         clientSecret: { name: sso.name, key: 'client-secret' },
         redirectUrl: `${props.uiUrl}${ARGO_SSO_CALLBACK_PATH}`,
-        scopes: ['openid', 'email', 'profile'],
+        // Extra scopes: the Argo server always requests `openid` itself, so listing it again sends it twice.
+        scopes: ARGO_SSO_EXTRA_SCOPES,
         // SSO users act as the service account whose `workflows.argoproj.io/rbac-rule` matches them (k8s layer);
         // without a match they get nothing.
         rbac: { enabled: true },

@@ -15,6 +15,7 @@ import {
 import { JUPYTERHUB_CALLBACK_PATH, NOTEBOOK_PROFILES, profileDisplayName } from './jupyterhub';
 import { OIDC_CLIENT_SECRETS, syncedSecretSource } from './secrets';
 import { SPARK_OPERATOR_WORKERS } from './spark-operator';
+import { readCachedUpstream } from '../../../verify/upstream-cache';
 
 describe('helm values', () => {
   test('YAML is deterministic: keys sorted at every level, no folding', () => {
@@ -87,6 +88,22 @@ describe('helm values', () => {
     expect(SPARK_LOG_KEY_FORMAT).toMatch(/^\/spark-logs\/%Y\/%m\/%d\//);
     // Terraform reads every string of the JSON as a template: a literal `${` would be interpolated.
     expect(JSON.stringify(values)).not.toContain('${');
+  });
+
+  test('Fluent Bit authenticates through Pod Identity: the pinned image has it, and only its C outputs are used', () => {
+    // EKS Pod Identity reached aws-for-fluent-bit in 2.32.5 (aws/aws-for-fluent-bit#888, upstream
+    // fluent/fluent-bit#10114, in Fluent Bit 4.x); chart 0.2.0 ships aws-for-fluent-bit 3.2.1 (Fluent Bit 4.2.2).
+    // The legacy Go outputs (cloudWatch, firehose, kinesis) carry their own AWS SDK; the kit keeps them off.
+    const versions = JSON.parse(readCachedUpstream('versions.json')) as {
+      charts: Record<string, { version: string; appVersion: string }>;
+    };
+    const pinned = versions.charts['aws-for-fluent-bit'];
+    const [major, minor, patch] = pinned.appVersion.split('.').map(Number);
+    expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(2 * 1e6 + 32 * 1e3 + 5);
+    expect(WORKLOADS.fluentBit.mechanism).toBe('podIdentity');
+    const values = fluentBitValues(DEV) as unknown as Record<string, { enabled?: boolean } | undefined>;
+    for (const goPlugin of ['cloudWatch', 'firehose', 'kinesis']) expect(values[goPlugin]?.enabled).not.toBe(true);
+    expect(values.cloudWatchLogs?.enabled).toBe(true);
   });
 
   test('Spark Operator workers cover 100 applications a minute with ≈ 6 s submissions, twice over', () => {

@@ -101,6 +101,22 @@ interface KubespawnerProfile {
   };
 }
 
+/** One egress rule of a NetworkPolicy (the fields the kit sets). */
+export interface NetworkPolicyEgressRule {
+  readonly to: readonly { readonly ipBlock: { readonly cidr: string } }[];
+  readonly ports: readonly { readonly port: number; readonly protocol: 'TCP' }[];
+}
+
+/**
+ * Egress the notebook servers need beyond the chart's defaults (DNS, the hub, public addresses): HTTPS to the VPC,
+ * where the interface endpoints of STS, Glue, Athena, KMS, Logs and the other AWS APIs have their addresses. The
+ * chart's `privateIPs: false` blocks the whole private range, so without this rule IRSA's AssumeRoleWithWebIdentity
+ * (through the STS endpoint) and every catalog call time out. Port 443 only: nothing else in the VPC is for users.
+ */
+export function notebookEgressRules(env: Pick<EnvironmentConfig, 'network'>): NetworkPolicyEgressRule[] {
+  return [{ to: [{ ipBlock: { cidr: env.network.cidr } }], ports: [{ port: 443, protocol: 'TCP' }] }];
+}
+
 type EnvFromSecret = {
   readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } };
 };
@@ -158,7 +174,11 @@ export interface JupyterhubValues {
   };
   readonly singleuser: {
     readonly serviceAccountName: string;
-    readonly networkPolicy: { readonly enabled: true };
+    readonly cloudMetadata: { readonly blockWithIptables: false };
+    readonly networkPolicy: {
+      readonly enabled: true;
+      readonly egress: readonly NetworkPolicyEgressRule[];
+    };
     readonly nodeSelector: Readonly<Record<string, string>>;
     readonly allowPrivilegeEscalation: false;
     readonly storage: {
@@ -203,7 +223,7 @@ const fromSecret = (key: string): EnvFromSecret => ({
  * JupyterHub: Cognito sign-in (GenericOAuthenticator), hub and proxy on the system nodes, notebook servers on the
  * notebooks NodePool with persistent gp3 homes, idle servers stopped after an hour, no ingress (k8s layer).
  */
-export function jupyterhubValues(_env: EnvironmentConfig, props: JupyterhubValuesProps): JupyterhubValues {
+export function jupyterhubValues(env: EnvironmentConfig, props: JupyterhubValuesProps): JupyterhubValues {
   const placement = systemPlacement();
   const notebooks = NODE_POOLS.notebooks;
   return {
@@ -254,7 +274,12 @@ export function jupyterhubValues(_env: EnvironmentConfig, props: JupyterhubValue
     },
     singleuser: {
       serviceAccountName: WORKLOADS.jupyterSingleUser.serviceAccount,
-      networkPolicy: { enabled: true },
+      // The chart's default adds a privileged root init container that writes an iptables rule, which Pod Security
+      // `baseline` rejects. The instance metadata service stays out of reach without it: the NetworkPolicy's
+      // `cloudMetadataServer: false` (the chart's default) denies 169.254.169.254, and the nodes' IMDSv2 hop limit
+      // of 1 stops a pod's request at the node.
+      cloudMetadata: { blockWithIptables: false },
+      networkPolicy: { enabled: true, egress: notebookEgressRules(env) },
       nodeSelector: { [notebooks.label.key]: notebooks.label.value },
       allowPrivilegeEscalation: false,
       storage: {
