@@ -549,7 +549,10 @@ describe('PlatformStack', () => {
       );
       const inside = (subnet: string, cidr: string) => {
         const [s, c] = [parseCidr(subnet)!, parseCidr(cidr)!];
-        return c.prefix <= s.prefix && Math.floor(s.address / 2 ** (32 - c.prefix)) === Math.floor(c.address / 2 ** (32 - c.prefix));
+        return (
+          c.prefix <= s.prefix &&
+          Math.floor(s.address / 2 ** (32 - c.prefix)) === Math.floor(c.address / 2 ** (32 - c.prefix))
+        );
       };
       for (const subnet of privateSubnets) {
         expect(allowed.some((rule) => rule.to.some((peer) => inside(subnet, peer.ipBlock.cidr)))).toBe(true);

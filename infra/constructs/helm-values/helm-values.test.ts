@@ -102,7 +102,8 @@ describe('helm values', () => {
     expect(major * 1e6 + minor * 1e3 + patch).toBeGreaterThanOrEqual(2 * 1e6 + 32 * 1e3 + 5);
     expect(WORKLOADS.fluentBit.mechanism).toBe('podIdentity');
     const values = fluentBitValues(DEV) as unknown as Record<string, { enabled?: boolean } | undefined>;
-    for (const goPlugin of ['cloudWatch', 'firehose', 'kinesis']) expect(values[goPlugin]?.enabled).not.toBe(true);
+    for (const goPlugin of ['cloudWatch', 'firehose', 'kinesis'])
+      expect(values[goPlugin]?.enabled).not.toBe(true);
     expect(values.cloudWatchLogs?.enabled).toBe(true);
   });
 
