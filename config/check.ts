@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { LEDGER_FILE, updateLedger, type LedgerUpdate } from './assets';
 import { environmentsForCli } from './cli';
 import { pipelinesForCli } from './pipelines/cli';
+import { arcNotice } from './pipelines/docs';
+import { writeSparkRuntimePins } from './spark-runtime-pins';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -15,6 +17,20 @@ console.log(
   `config: ${envs.map((env) => env.name).join(', ')} valid; ` +
     (pipelines.length === 0 ? 'no pipelines in etl/pipelines/' : `pipelines: ${names} valid`),
 );
+const notice = arcNotice(pipelines);
+if (notice !== undefined) console.log(notice);
+
+// The image's Dockerfile and jars.txt and the local environment's requirements follow config/spark-runtime.ts; they
+// are part of the image content version, so they are brought up to date before either app hashes them.
+let pinned: string[];
+try {
+  pinned = writeSparkRuntimePins(REPO_ROOT);
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+if (pinned.length > 0)
+  console.log(`pins: wrote ${pinned.join(', ')} from config/spark-runtime.ts; commit them`);
 
 let ledger: LedgerUpdate;
 try {

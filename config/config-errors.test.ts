@@ -58,6 +58,18 @@ const CASES: BadConfig[] = [
     says: /1\.35/,
   },
   {
+    title: 'an EKS version in extended support (1.34)',
+    input: { ...base, eks: { version: '1.34' } },
+    field: 'eks.version',
+    says: /EKS standard support: 1\.35, 1\.36 .*extended support/,
+  },
+  {
+    title: 'an EKS version in extended support (1.33)',
+    input: { ...base, eks: { version: '1.33' } },
+    field: 'eks.version',
+    says: /EKS standard support/,
+  },
+  {
     title: 'a prefix with capitals',
     input: { ...base, prefix: 'SQL_ETL' },
     field: 'prefix',

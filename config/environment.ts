@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Kubernetes versions EKS offers in standard support that this kit has been checked against. */
-export const SUPPORTED_EKS_VERSIONS = ['1.33', '1.34', '1.35'] as const;
+/**
+ * Kubernetes versions in EKS standard support (2026-12) that this kit has add-on pins for. 1.33 and 1.34 are in
+ * extended support (billed extra) and are not accepted; upgrade such a cluster one minor version at a time.
+ */
+export const SUPPORTED_EKS_VERSIONS = ['1.35', '1.36'] as const;
 
 /** The default EKS version (see ../shared/upstream/versions.json). */
 export const DEFAULT_EKS_VERSION = '1.35';
@@ -108,7 +111,9 @@ const EnvironmentFields = z.strictObject({
       /** Kubernetes minor version of the EKS control plane. @default '1.35' */
       version: z
         .enum(SUPPORTED_EKS_VERSIONS, {
-          error: `use one of the supported EKS versions: ${SUPPORTED_EKS_VERSIONS.join(', ')}`,
+          error:
+            `use a Kubernetes version in EKS standard support: ${SUPPORTED_EKS_VERSIONS.join(', ')} ` +
+            '(older versions are in paid extended support; upgrade one minor version at a time)',
         })
         .default(DEFAULT_EKS_VERSION),
       /**

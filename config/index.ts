@@ -7,7 +7,9 @@ export * from './environment';
 export * from './images';
 export * from './load';
 export * from './naming';
+export * from './platform-versions';
 export * from './scheduling';
+export * from './spark-runtime';
 
 /**
  * Loads and validates the shipped environments, optionally only those named (in the order given).

@@ -1,12 +1,15 @@
+import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadEnvironments } from '../index';
 import {
   README_HEADER,
+  arcNotice,
   describeResources,
   describeSchedule,
   formatDuration,
   renderPipelinesReadme,
 } from './docs';
+import { loadPipelines } from './load';
 import type { JobSpec, PipelineSpec, Runtime } from './model';
 import { SIZE_PRESETS } from './presets';
 
@@ -136,5 +139,35 @@ describe('helpers', () => {
     expect(describeResources(SIZE_PRESETS.local)).toBe(
       'driver 2 cores/4g · executors 1 × 1 core/2g · 10Gi local storage',
     );
+  });
+});
+
+describe('Arc is flagged as the compatibility runtime', () => {
+  const pipelines = loadPipelines(path.resolve(__dirname, '../..'));
+  test('make synth prints one notice line naming exactly the pipelines with Arc jobs', () => {
+    const notice = arcNotice(pipelines);
+    expect(notice).toBeDefined();
+    expect(notice!.split('\n')).toHaveLength(1);
+    expect(notice).toMatch(
+      /^notice: customer-scd2, nyc-taxi use the Arc compatibility runtime .* runtime sql/,
+    );
+    expect(notice).not.toContain('word-count');
+    expect(notice).not.toContain('customer-scd2-sql');
+  });
+  test('no notice when no pipeline uses Arc', () => {
+    expect(arcNotice(pipelines.filter((p) => p.jobs.every((j) => j.runtime !== 'arc')))).toBeUndefined();
+  });
+  test('the generated README puts the note next to every Arc job and nowhere else', () => {
+    const readme = renderPipelinesReadme(dev, pipelines);
+    const arcRows = readme.split('\n').filter((l) => /^\| [a-z0-9-]+ \| arc/.test(l));
+    expect(arcRows).toHaveLength(4);
+    for (const row of arcRows) expect(row).toContain('arc (compatibility runtime, see below)');
+    const notes = readme.split('\n').filter((l) => l.startsWith('> **Arc jobs'));
+    expect(notes).toEqual([
+      expect.stringContaining(
+        'Arc jobs (initial-load, delta-load, scd2-merge).** Arc is the compatibility runtime',
+      ),
+      expect.stringContaining('Arc jobs (trips-per-day-zone).**'),
+    ]);
   });
 });

@@ -65,10 +65,12 @@ describe('ClusterStack', () => {
     expect(Testing.toHaveResourceWithProperties(raw, EksCluster.tfResourceType, { version: '1.35' })).toBe(
       true,
     );
-    const other = synth(devWith({ eks: { version: '1.34' } })).json;
-    expect(resourcesOf(other, 'aws_eks_cluster').cluster.version).toBe('1.34');
+    const other = synth(devWith({ eks: { version: '1.36' } })).json;
+    expect(resourcesOf(other, 'aws_eks_cluster').cluster.version).toBe('1.36');
     // kube-proxy follows the control plane's minor version.
-    expect(resourcesOf(other, 'aws_eks_addon').addon_kube_proxy.addon_version).toBe('v1.34.0-eksbuild.2');
+    expect(resourcesOf(other, 'aws_eks_addon').addon_kube_proxy.addon_version).toMatch(
+      /^v1\.36\.\d+-eksbuild\.\d+$/,
+    );
   });
 
   test('sends api, audit and authenticator logs to a KMS-encrypted log group with bounded retention', () => {

@@ -58,34 +58,30 @@ export const CONTROL_PLANE_LOG_TYPES: readonly string[] = ['api', 'audit', 'auth
 export type AddonName =
   'vpc-cni' | 'kube-proxy' | 'coredns' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
 
-const CNI_VERSION = 'v1.21.1-eksbuild.3';
+const CNI_VERSION = 'v1.22.4-eksbuild.3';
 const POD_IDENTITY_AGENT_VERSION = 'v1.3.10-eksbuild.3';
-const EBS_CSI_DRIVER_VERSION = 'v1.57.1-eksbuild.1';
+/** v1.63.1 is the EBS CSI driver's security patch release; nothing older may be pinned (a test enforces it). */
+const EBS_CSI_DRIVER_VERSION = 'v1.63.1-eksbuild.1';
 
 /**
  * Pinned add-on versions per Kubernetes version (kube-proxy and CoreDNS follow the control plane's minor version;
- * the others support every version listed). Check with
- * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` when bumping.
+ * the others support every version listed). Builds as published for 1.35 and 1.36 in 2026-12, read from public
+ * cluster configurations, not from the EKS API (not reachable offline): confirm each with
+ * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` before the first apply and when
+ * bumping (README "What stays unproven offline").
  */
 export const ADDON_VERSIONS: Record<(typeof SUPPORTED_EKS_VERSIONS)[number], Record<AddonName, string>> = {
-  '1.33': {
-    'vpc-cni': CNI_VERSION,
-    'kube-proxy': 'v1.33.0-eksbuild.2',
-    coredns: 'v1.12.1-eksbuild.2',
-    'eks-pod-identity-agent': POD_IDENTITY_AGENT_VERSION,
-    'aws-ebs-csi-driver': EBS_CSI_DRIVER_VERSION,
-  },
-  '1.34': {
-    'vpc-cni': CNI_VERSION,
-    'kube-proxy': 'v1.34.0-eksbuild.2',
-    coredns: 'v1.12.3-eksbuild.1',
-    'eks-pod-identity-agent': POD_IDENTITY_AGENT_VERSION,
-    'aws-ebs-csi-driver': EBS_CSI_DRIVER_VERSION,
-  },
   '1.35': {
     'vpc-cni': CNI_VERSION,
-    'kube-proxy': 'v1.35.0-eksbuild.2',
-    coredns: 'v1.13.2-eksbuild.1',
+    'kube-proxy': 'v1.35.3-eksbuild.21',
+    coredns: 'v1.14.3-eksbuild.3',
+    'eks-pod-identity-agent': POD_IDENTITY_AGENT_VERSION,
+    'aws-ebs-csi-driver': EBS_CSI_DRIVER_VERSION,
+  },
+  '1.36': {
+    'vpc-cni': CNI_VERSION,
+    'kube-proxy': 'v1.36.0-eksbuild.21',
+    coredns: 'v1.14.3-eksbuild.16',
     'eks-pod-identity-agent': POD_IDENTITY_AGENT_VERSION,
     'aws-ebs-csi-driver': EBS_CSI_DRIVER_VERSION,
   },

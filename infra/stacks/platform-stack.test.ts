@@ -6,6 +6,7 @@ import { Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
+  APP_VERSIONS,
   clusterName,
   datalakeBucketName,
   karpenterQueueName,
@@ -138,6 +139,24 @@ describe('PlatformStack', () => {
       }),
     );
     expect(CHART_VERSIONS).toEqual(expected);
+  });
+
+  test('Argo CD and Argo Workflows run the app versions of versions.json `apps` through the image tag values', () => {
+    const pinned = JSON.parse(readCachedUpstream('versions.json')) as {
+      apps: Record<string, { version: string; chart: string }>;
+    };
+    expect(APP_VERSIONS).toEqual({
+      'argo-cd': pinned.apps['argo-cd'].version,
+      'argo-workflows': pinned.apps['argo-workflows'].version,
+    });
+    // The apps run on the pinned charts (the CRDs are unchanged between the tags).
+    expect(pinned.apps['argo-cd'].chart).toBe(`argo-cd ${CHART_VERSIONS['argo-cd'].version}`);
+    expect(pinned.apps['argo-workflows'].chart).toBe(
+      `argo-workflows ${CHART_VERSIONS['argo-workflows'].version}`,
+    );
+    // The rendered values carry the tags (what Helm hands the chart), not just the constant.
+    expect(valuesOf(json, 'argo-cd').global.image.tag).toBe(pinned.apps['argo-cd'].version);
+    expect(valuesOf(json, 'argo-workflows').images.tag).toBe(pinned.apps['argo-workflows'].version);
   });
 
   test.each(Object.keys(CHART_VERSIONS) as PlatformChart[])(

@@ -32,12 +32,12 @@ describe('NamespacesChart', () => {
   });
 
   test('pins the Pod Security version to the cluster version', () => {
-    const older = synthChart(
-      new NamespacesChart(testApp(), { env: { ...PROD, eks: { ...PROD.eks, version: '1.34' } } }),
+    const newer = synthChart(
+      new NamespacesChart(testApp(), { env: { ...PROD, eks: { ...PROD.eks, version: '1.36' } } }),
     );
     expect(
-      pick(older, 'Namespace', NAMESPACES.argo).metadata.labels?.['pod-security.kubernetes.io/warn-version'],
-    ).toBe('v1.34');
+      pick(newer, 'Namespace', NAMESPACES.argo).metadata.labels?.['pod-security.kubernetes.io/warn-version'],
+    ).toBe('v1.36');
   });
 
   test('object names carry no hash suffix and the chart id carries the environment', () => {

@@ -40,7 +40,8 @@ export const SPARK_HISTORY_PORT = 18080;
 /**
  * S3A credentials provider for EKS Pod Identity: AWS SDK v2's container provider reads
  * AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, which the Pod Identity webhook sets
- * (SDK v2 ≥ 2.21.30; the image has 2.24.6). S3A 3.4 instantiates it through its static `create()`.
+ * (SDK v2 ≥ 2.21.30; the image has SPARK_RUNTIME.awsSdkBundle). S3A 3.4 instantiates it through its static
+ * `create()`.
  */
 export const POD_IDENTITY_CREDENTIALS_PROVIDER =
   'software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { NODE_POOLS, assetOf, assetUri, runtimeImage } from '../../config';
+import { NODE_POOLS, SPARK_RUNTIME, assetOf, assetUri, runtimeImage } from '../../config';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import { SIZE_PRESETS } from '../../config/pipelines/presets';
 import { DEV } from '../testing';
@@ -140,7 +140,7 @@ describe('sparkApplicationManifest', () => {
     expect(m.spec).toMatchObject({
       type: 'Python',
       pythonVersion: '3',
-      sparkVersion: '4.0.4',
+      sparkVersion: SPARK_RUNTIME.spark,
       image: runtimeImage(DEV, 'spark-runtime', repo),
       mainApplicationFile: uri('etl/runners/sql_runner.py'),
     });

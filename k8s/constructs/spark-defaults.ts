@@ -1,5 +1,11 @@
 import type { EnvironmentConfig } from '../../config';
-import { NODE_POOLS, S3_PREFIXES, datalakeBucketName, type NodePoolPlacement } from '../../config';
+import {
+  NODE_POOLS,
+  S3_PREFIXES,
+  SPARK_RUNTIME as SPARK_RUNTIME_PINS,
+  datalakeBucketName,
+  type NodePoolPlacement,
+} from '../../config';
 import type { Runtime, SparkResources } from '../../config/pipelines/model';
 
 /**
@@ -93,8 +99,8 @@ export interface RuntimeProfile {
   readonly readOnlyRootFilesystem: boolean;
 }
 
-/** Spark version of the spark-runtime image (versions.json `images.spark`, docker.io/apache/spark:4.0.4). */
-export const SPARK_RUNTIME_SPARK_VERSION = '4.0.4';
+/** Spark version of the spark-runtime image (config/spark-runtime.ts). */
+export const SPARK_RUNTIME_SPARK_VERSION: string = SPARK_RUNTIME_PINS.spark;
 /** Spark version inside the Arc image (from its tag, `spark_3.3.4`). */
 export const ARC_SPARK_VERSION = '3.3.4';
 

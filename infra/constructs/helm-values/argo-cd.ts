@@ -1,4 +1,4 @@
-import { NAMESPACES, type EnvironmentConfig } from '../../../config';
+import { APP_VERSIONS, NAMESPACES, type EnvironmentConfig } from '../../../config';
 import {
   highAvailability,
   replicasFor,
@@ -21,9 +21,11 @@ interface NamespaceObject {
   readonly metadata: { readonly name: string; readonly annotations: Readonly<Record<string, string>> };
 }
 
-/** The values of argo-cd 10.1.1 (Argo CD v3.4.4) the kit sets. */
+/** The values of argo-cd 10.1.1 the kit sets (running Argo CD {@link APP_VERSIONS}, not the chart's v3.4.4). */
 export interface ArgoCdValues {
   readonly global: {
+    /** Tag of every Argo CD component's image (the chart defaults it to its appVersion). */
+    readonly image: { readonly tag: string };
     readonly nodeSelector: Readonly<Record<string, string>>;
     readonly tolerations: readonly Toleration[];
   };
@@ -63,7 +65,7 @@ const component = (env: EnvironmentConfig, res: Resources): ArgoCdComponent => (
  */
 export function argoCdValues(env: EnvironmentConfig): ArgoCdValues {
   return {
-    global: systemPlacement(),
+    global: { image: { tag: APP_VERSIONS['argo-cd'] }, ...systemPlacement() },
     crds: { keep: true },
     dex: { enabled: false },
     notifications: { enabled: false },

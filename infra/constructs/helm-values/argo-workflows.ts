@@ -1,4 +1,11 @@
-import { bucketName, NAMESPACES, S3_PREFIXES, WORKLOADS, type EnvironmentConfig } from '../../../config';
+import {
+  APP_VERSIONS,
+  bucketName,
+  NAMESPACES,
+  S3_PREFIXES,
+  WORKLOADS,
+  type EnvironmentConfig,
+} from '../../../config';
 import {
   highAvailability,
   replicasFor,
@@ -56,8 +63,10 @@ export interface ArgoWorkflowsValuesProps {
   readonly uiUrl: string;
 }
 
-/** The values of argo-workflows 1.0.18 (Argo Workflows v4.0.6) the kit sets. */
+/** The values of argo-workflows 1.0.18 the kit sets (running Argo Workflows {@link APP_VERSIONS}, not v4.0.6). */
 export interface ArgoWorkflowsValues {
+  /** Common tag of the controller, server and executor images (the chart defaults it to its appVersion). */
+  readonly images: { readonly tag: string };
   readonly singleNamespace: false;
   readonly crds: { readonly install: true; readonly keep: true };
   readonly workflow: {
@@ -130,6 +139,7 @@ export function argoWorkflowsValues(
 ): ArgoWorkflowsValues {
   const sso = OIDC_CLIENT_SECRETS.argo;
   return {
+    images: { tag: APP_VERSIONS['argo-workflows'] },
     singleNamespace: false,
     crds: { install: true, keep: true },
     workflow: {

@@ -1,4 +1,4 @@
-import { NODE_POOLS, WORKLOADS, type EnvironmentConfig } from '../../../config';
+import { NODE_POOLS, SPARK_RUNTIME, WORKLOADS, type EnvironmentConfig } from '../../../config';
 import {
   resources,
   restrictedContainerSecurityContext,
@@ -57,8 +57,8 @@ export interface NotebookProfile {
 export const ARC_NOTEBOOK_IMAGE =
   'ghcr.io/tripl-ai/arc:arc_4.2.0_spark_3.3.4_scala_2.12_hadoop_3.3.2_4.2.1_slim';
 
-/** Jupyter Docker Stacks' PySpark notebook on Spark 4.0 (the same major as the jobs' apache/spark:4.0.4). */
-export const PYSPARK_NOTEBOOK_IMAGE = 'quay.io/jupyter/pyspark-notebook:spark-4.0.1';
+/** Jupyter Docker Stacks' PySpark notebook on the jobs' Spark release (config/spark-runtime.ts). */
+export const PYSPARK_NOTEBOOK_IMAGE = SPARK_RUNTIME.notebookImage;
 
 /** The profiles; the display name states the size, so it always matches the resources below. */
 export const NOTEBOOK_PROFILES: readonly NotebookProfile[] = [

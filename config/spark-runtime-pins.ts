@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  SPARK_RUNTIME,
+  SPARK_RUNTIME_PIN_FILES,
+  type SparkRuntimePins,
+  renderDockerfile,
+  renderJarsTxt,
+  renderRequirementsIn,
+  sparkRuntimeViolations,
+} from './spark-runtime';
+
+/** One generated file and the content {@link SPARK_RUNTIME} gives it. */
+export interface PinnedFile {
+  /** Path relative to the repository root. */
+  readonly file: string;
+  readonly expected: string;
+  readonly current: string | undefined;
+}
+
+/** The files derived from {@link SPARK_RUNTIME}, with their content on disk and the content they should have. */
+export function sparkRuntimePinFiles(repoRoot: string, pins: SparkRuntimePins = SPARK_RUNTIME): PinnedFile[] {
+  const read = (file: string): string | undefined => {
+    const full = path.join(repoRoot, file);
+    return fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined;
+  };
+  const dockerfile = read(SPARK_RUNTIME_PIN_FILES.dockerfile);
+  if (dockerfile === undefined) {
+    throw new Error(
+      `${SPARK_RUNTIME_PIN_FILES.dockerfile} is missing; the spark-runtime image needs its Dockerfile`,
+    );
+  }
+  return [
+    {
+      file: SPARK_RUNTIME_PIN_FILES.jars,
+      expected: renderJarsTxt(pins),
+      current: read(SPARK_RUNTIME_PIN_FILES.jars),
+    },
+    {
+      file: SPARK_RUNTIME_PIN_FILES.dockerfile,
+      expected: renderDockerfile(dockerfile, pins),
+      current: dockerfile,
+    },
+    {
+      file: SPARK_RUNTIME_PIN_FILES.requirementsIn,
+      expected: renderRequirementsIn(pins),
+      current: read(SPARK_RUNTIME_PIN_FILES.requirementsIn),
+    },
+  ];
+}
+
+/** Writes the derived files that differ; returns the paths written (empty when all were current). */
+export function writeSparkRuntimePins(repoRoot: string): string[] {
+  const problems = sparkRuntimeViolations();
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  const written: string[] = [];
+  for (const f of sparkRuntimePinFiles(repoRoot)) {
+    if (f.current === f.expected) continue;
+    fs.mkdirSync(path.dirname(path.join(repoRoot, f.file)), { recursive: true });
+    fs.writeFileSync(path.join(repoRoot, f.file), f.expected);
+    written.push(f.file);
+  }
+  return written;
+}
