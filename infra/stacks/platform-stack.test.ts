@@ -1,5 +1,7 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { Testing } from 'cdktf';
@@ -23,7 +25,7 @@ import { checkHelmValues } from '../../verify/helm-values';
 import { readCachedUpstream } from '../../verify/upstream-cache';
 import { OIDC_CLIENT_SECRETS } from '../constructs/helm-values/secrets';
 import type { ArgoCdValues } from '../constructs/helm-values/argo-cd';
-import type { ArgoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
+import { argoWorkflowsValues, type ArgoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
 import type { FluentBitValues } from '../constructs/helm-values/aws-for-fluent-bit';
 import type { LoadBalancerControllerValues } from '../constructs/helm-values/aws-load-balancer-controller';
 import { IRSA_ANNOTATION, type Resources } from '../constructs/helm-values/common';
@@ -428,8 +430,8 @@ describe('PlatformStack', () => {
   test('Argo Workflows: job namespace, defaults with TTL and pod GC, S3 artifacts through Pod Identity', () => {
     const values = valuesOf(json, 'argo-workflows');
     expect(values.controller.workflowNamespaces).toEqual([NAMESPACES.sparkJobs]);
-    // Only reviewed WorkflowTemplates run under the job roles.
-    expect(values.controller.workflowRestrictions).toEqual({ templateReferencing: 'Secure' });
+    // Only reviewed WorkflowTemplates run under the job roles, and a running workflow keeps its stored spec.
+    expect(values.controller.workflowRestrictions).toEqual({ templateReferencing: 'Strict' });
     expect(values.controller.workflowDefaults.spec).toMatchObject({
       serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
       ttlStrategy: { secondsAfterSuccess: 86400, secondsAfterFailure: 604800 },
@@ -658,3 +660,20 @@ function stripRequired(node: unknown): unknown {
       .map(([key, value]) => [key, stripRequired(value)]),
   );
 }
+
+describe('README promises about Argo Workflows hold for the rendered values', () => {
+  test('"a running workflow keeps the version it started with": templateReferencing is not Secure, and is named', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('a running workflow keeps the version it started with');
+    for (const env of [DEV, PROD]) {
+      const values = argoWorkflowsValues(env, {
+        issuerUrl: 'https://issuer.invalid',
+        uiUrl: 'https://ui.invalid',
+      });
+      const mode = values.controller.workflowRestrictions.templateReferencing;
+      // Secure compares the template on every operation and errors the workflow when Argo CD changed it.
+      expect(mode).not.toBe('Secure');
+      expect(readme).toContain(`\`templateReferencing: ${mode}\``);
+    }
+  });
+});

@@ -1,5 +1,13 @@
 import type { EnvironmentConfig } from '../../config';
-import { NODE_POOLS, S3_PREFIXES, datalakeBucketName, type NodePoolPlacement } from '../../config';
+import {
+  ARCH_LABEL_KEY,
+  ETL_IMAGE_ARCHITECTURES,
+  NODE_POOLS,
+  S3_PREFIXES,
+  datalakeBucketName,
+  type Architecture,
+  type NodePoolPlacement,
+} from '../../config';
 import type { Runtime, SparkResources } from '../../config/pipelines/model';
 
 /**
@@ -91,6 +99,11 @@ export interface RuntimeProfile {
    * there) and whose image layout the kit does not control.
    */
   readonly readOnlyRootFilesystem: boolean;
+  /**
+   * CPU architectures the runtime image is built for (config/images.ts ETL_IMAGE_ARCHITECTURES); its pods select
+   * them when their pool launches more.
+   */
+  readonly architectures: readonly Architecture[];
 }
 
 /** Spark version of the spark-runtime image (versions.json `images.spark`, docker.io/apache/spark:4.0.4). */
@@ -105,6 +118,7 @@ const SPARK_RUNTIME: RuntimeProfile = {
   cloudCommitters: true,
   deltaLake: true,
   readOnlyRootFilesystem: true,
+  architectures: ETL_IMAGE_ARCHITECTURES['spark-runtime'],
 };
 
 /** The profile of each job runtime. */
@@ -117,6 +131,8 @@ export const RUNTIME_PROFILES: Readonly<Record<Runtime, RuntimeProfile>> = {
     cloudCommitters: false,
     deltaLake: true,
     readOnlyRootFilesystem: false,
+    // ghcr.io/tripl-ai/arc is amd64 only: Arc pods stay on x86 nodes of their pools.
+    architectures: ETL_IMAGE_ARCHITECTURES['arc-runtime'],
   },
   sql: SPARK_RUNTIME,
   pyspark: SPARK_RUNTIME,
@@ -194,13 +210,29 @@ export interface Toleration {
   readonly effect: string;
 }
 
-/** nodeSelector and tolerations that place a pod on one of the kit's NodePools (and only there). */
-export function poolPlacement(pool: NodePoolPlacement): {
+/**
+ * nodeSelector and tolerations that place a pod on one of the kit's NodePools (and only there); with
+ * `architectures`, also on that architecture when the pool launches others too (an image built for amd64 only).
+ */
+export function poolPlacement(
+  pool: NodePoolPlacement,
+  architectures: readonly Architecture[] = pool.architectures,
+): {
   nodeSelector: Record<string, string>;
   tolerations: Toleration[];
 } {
+  const usable = pool.architectures.filter((arch) => architectures.includes(arch));
+  if (usable.length === 0) {
+    throw new Error(
+      `pool ${pool.name} launches ${pool.architectures.join(', ')}, none of the image's architectures ` +
+        `(${architectures.join(', ')}); build the image for one of them or add it to the pool`,
+    );
+  }
+  // A selector can name one value: with several usable architectures the pool's own requirement suffices.
+  const arch: Record<string, string> =
+    usable.length === 1 && usable.length < pool.architectures.length ? { [ARCH_LABEL_KEY]: usable[0] } : {};
   return {
-    nodeSelector: { [pool.label.key]: pool.label.value },
+    nodeSelector: { [pool.label.key]: pool.label.value, ...arch },
     tolerations: [
       { key: pool.taint.key, operator: 'Equal', value: pool.taint.value, effect: pool.taint.effect },
     ],
