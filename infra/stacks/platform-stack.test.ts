@@ -636,7 +636,9 @@ describe('PlatformStack', () => {
       network: { cidr: '10.20.0.0/16', azCount: 3 },
       eks: { systemNodes: { minSize: 1, desiredSize: 1 } },
     });
-    expect(() => platformOf(tight)).toThrow(/at least 2 system nodes; eks.systemNodes.minSize is 1/);
+    expect(() => platformOf(tight)).toThrow(
+      /config\/environments\/dev\.ts: eks\.systemNodes\.minSize is 1, but the platform's pods request \d+m CPU and \d+ MiB, which need 4 × m7g\.large \(one of them spare, the environment being highly available\); set minSize to 4 or more/,
+    );
   });
 
   test('fails when given the stacks of another environment', () => {
