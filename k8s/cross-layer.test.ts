@@ -100,3 +100,50 @@ describe('the EC2NodeClass names what the Terraform stacks create', () => {
     });
   }
 });
+
+describe('every runtime image a manifest pins is built by an apply', () => {
+  for (const env of loadEnvironments()) {
+    test(`${env.name}: each pinned tag is the content version of a source archive the assets stack uploads to the key its pipeline watches`, () => {
+      const sources = Object.values(stackResources(`${env.name}-assets`).aws_s3_object).filter((o) =>
+        String(o.key).startsWith('image-sources/'),
+      );
+      const pipelines = Object.values(stackResources(`${env.name}-registry`).aws_codepipeline);
+      const pinned = new Set(
+        filesBelow(path.join(DIST, 'k8s', env.name), '.yaml').flatMap((file) =>
+          [
+            ...fs
+              .readFileSync(file, 'utf8')
+              .matchAll(/\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/[^/\s]+\/([a-z0-9-]+):([0-9a-f]{16})\b/g),
+          ].map((m) => `${m[1]}:${m[2]}`),
+        ),
+      );
+      expect(pinned.size).toBeGreaterThanOrEqual(2);
+      for (const image of pinned) {
+        const [name, version] = image.split(':');
+        const source = sources.find((s) => s.key === `image-sources/${name}/source.zip`);
+        expect(source, `no upload of ${name}'s build context`).toBeDefined();
+        // Terraform re-uploads (and so rebuilds) exactly when this hash changes: the version the manifests pin.
+        expect(source!.source_hash, image).toBe(version);
+        const watching = pipelines.filter((p) =>
+          JSON.stringify(p.stage).includes(`"S3ObjectKey":"image-sources/${name}/source.zip"`),
+        );
+        expect(watching, `no pipeline builds ${name} from its upload`).toHaveLength(1);
+      }
+    });
+
+    test(`${env.name}: arc-runtime is built for amd64 only (its base image has no arm64 variant), spark-runtime for both`, () => {
+      const projects = Object.values(stackResources(`${env.name}-registry`).aws_codebuild_project).map((p) =>
+        String(p.name),
+      );
+      expect(projects.filter((p) => p.includes('arc-runtime')).sort()).toEqual([
+        `sqletl-${env.name}-arc-runtime-amd64`,
+        `sqletl-${env.name}-arc-runtime-manifest`,
+      ]);
+      expect(projects.filter((p) => p.includes('spark-runtime')).sort()).toEqual([
+        `sqletl-${env.name}-spark-runtime-amd64`,
+        `sqletl-${env.name}-spark-runtime-arm64`,
+        `sqletl-${env.name}-spark-runtime-manifest`,
+      ]);
+    });
+  }
+});
