@@ -160,12 +160,15 @@ const EnvironmentFields = z.strictObject({
             )
             .min(1)
             .default(['m7g.large']),
-          /** @default 2 */
-          minSize: z.number().int().min(1, { error: 'keep at least 1 system node' }).default(2),
-          /** @default 4 */
-          maxSize: z.number().int().min(1).default(4),
-          /** @default 2 */
-          desiredSize: z.number().int().min(1).default(2),
+          /**
+           * Nodes the group keeps at least; infra refuses a value below what the platform's pod requests need.
+           * @default - computed from the requests of every platform pod (infra/constructs/system-capacity.ts)
+           */
+          minSize: z.number().int().min(1, { error: 'keep at least 1 system node' }).optional(),
+          /** @default - minSize + 2 */
+          maxSize: z.number().int().min(1).optional(),
+          /** @default - minSize */
+          desiredSize: z.number().int().min(1).optional(),
           /** Root volume size in GiB. @default 50 */
           diskSizeGiB: z.number().int().min(20).default(50),
         })

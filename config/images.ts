@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig } from './environment';
 import { ecrRepositoryName } from './naming';
+import type { Architecture } from './scheduling';
 
 /**
  * The ETL runtime images: their ECR repositories (infra), their content-version tags (the image build computes the
@@ -20,6 +21,18 @@ export const ETL_IMAGES = ['spark-runtime', 'arc-runtime'] as const;
 
 /** One of {@link ETL_IMAGES}. */
 export type EtlImage = (typeof ETL_IMAGES)[number];
+
+/**
+ * The architectures each image is built for: the image pipeline builds one image per architecture, and pods of an
+ * image built for fewer architectures than their pool launches select theirs (`kubernetes.io/arch`).
+ * - `spark-runtime` (FROM apache/spark, published for amd64 and arm64): both.
+ * - `arc-runtime`: amd64 only. Its base, ghcr.io/tripl-ai/arc, is published for linux/amd64 alone (tripl-ai/docker
+ *   builds it with a plain `docker build`, no `--platform`); an arm64 build would fail at its first `RUN`.
+ */
+export const ETL_IMAGE_ARCHITECTURES: Readonly<Record<EtlImage, readonly Architecture[]>> = {
+  'spark-runtime': ['amd64', 'arm64'],
+  'arc-runtime': ['amd64'],
+};
 
 /** ECR registry host of the environment's account and region. */
 export function ecrRegistry(env: Pick<EnvironmentConfig, 'account' | 'region'>): string {

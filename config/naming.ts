@@ -227,6 +227,17 @@ export function irsaSubject(workload: WorkloadIdentity): string {
 /** Role suffix (for {@link roleName}) of the nodes Karpenter launches; the EC2NodeClass names this role. */
 export const KARPENTER_NODE_ROLE = 'karpenter-node';
 
+/**
+ * Tag Karpenter's EC2NodeClass selects subnets and security groups by: infra puts it, with {@link
+ * karpenterDiscoveryValue} as value, on the private subnets and on the cluster security group.
+ */
+export const KARPENTER_DISCOVERY_TAG = 'karpenter.sh/discovery';
+
+/** Value of {@link KARPENTER_DISCOVERY_TAG}: the cluster name, so two clusters in one VPC never share nodes' subnets. */
+export function karpenterDiscoveryValue(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {
+  return clusterName(env);
+}
+
 /** SQS queue Karpenter reads EC2 interruption events from (Helm `settings.interruptionQueue`). */
 export function karpenterQueueName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {
   return `${resourcePrefix(env)}-karpenter`;

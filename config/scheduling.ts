@@ -28,13 +28,24 @@ export const SYSTEM_NODE_TAINT: Taint = { key: 'CriticalAddonsOnly', value: 'tru
 /** Label key Karpenter NodePools of the kit set on their nodes; the value is the pool name. */
 export const POOL_LABEL_KEY = 'sql-etl-on-eks/pool';
 
+/** CPU architectures (Kubernetes `kubernetes.io/arch` values) the kit runs on. */
+export type Architecture = 'amd64' | 'arm64';
+
+/** Every architecture a pool of the kit may launch: x86 and Graviton. */
+export const ARCHITECTURES: readonly Architecture[] = ['amd64', 'arm64'];
+
+/** Label Kubernetes puts on every node with its CPU architecture. */
+export const ARCH_LABEL_KEY = 'kubernetes.io/arch';
+
 /** A Karpenter NodePool the kit defines: its name, the label its nodes carry and the taint that reserves them. */
 export interface NodePoolPlacement {
   readonly name: string;
   readonly label: NodeLabel;
   readonly taint: Taint;
-  /** Karpenter capacity types the pool may launch. */
+  /** Karpenter capacity types the pool may launch; with both, Karpenter launches spot first. */
   readonly capacityTypes: readonly ('on-demand' | 'spot')[];
+  /** CPU architectures the pool may launch (pods of a single-architecture image select theirs). */
+  readonly architectures: readonly Architecture[];
 }
 
 function pool(name: string, capacityTypes: NodePoolPlacement['capacityTypes']): NodePoolPlacement {
@@ -43,12 +54,18 @@ function pool(name: string, capacityTypes: NodePoolPlacement['capacityTypes']): 
     label: { key: POOL_LABEL_KEY, value: name },
     taint: { key: POOL_LABEL_KEY, value: name, effect: 'NoSchedule' },
     capacityTypes,
+    architectures: ARCHITECTURES,
   };
 }
 
-/** The kit's NodePools. Spark drivers are never placed on spot: losing a driver loses the whole application. */
+/**
+ * The kit's NodePools. Spark drivers are never placed on spot: losing a driver loses the whole application. Argo's
+ * own workflow pods (the resource templates that create and watch SparkApplications) need no pool of their own: they
+ * are small, select the driver pool (on-demand) and may be disrupted, because a retried step re-applies the same
+ * SparkApplication instead of starting a second one.
+ */
 export const NODE_POOLS = {
-  /** Spark drivers: on-demand only, x86 and arm64. */
+  /** Spark drivers and Argo's workflow pods: on-demand only, x86 and arm64. */
   sparkDriver: pool('spark-driver', ['on-demand']),
   /** Spark executors: spot first (on-demand as fallback), x86 and Graviton, memory-optimised families. */
   sparkExecutor: pool('spark-executor', ['spot', 'on-demand']),

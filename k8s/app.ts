@@ -7,6 +7,7 @@ import type { PipelineSpec } from '../config/pipelines/model';
 import { AdhocSubmitChart } from './charts/adhoc-submit-chart';
 import { ArgoCdChart } from './charts/argocd-chart';
 import { ArgoSsoRbacChart } from './charts/argo-sso-rbac-chart';
+import { KarpenterChart } from './charts/karpenter-chart';
 import { NamespacesChart } from './charts/namespaces-chart';
 import { PipelinesChart } from './charts/pipelines-chart';
 import { SparkHistoryChart } from './charts/spark-history-chart';
@@ -32,6 +33,7 @@ export function addEnvironmentCharts(app: App, input: EnvironmentInput): void {
   new PipelinesChart(app, { env, pipelines, repoRoot });
   new AdhocSubmitChart(app, { env, repoRoot });
   new StorageChart(app, { env });
+  new KarpenterChart(app, { env });
   new SparkHistoryChart(app, { env, repoRoot });
   new ArgoSsoRbacChart(app, { env });
   new ArgoCdChart(app, { env });

@@ -24,7 +24,10 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [
   'ecr:GetAuthorizationToken',
   // EC2 describe calls are account-wide (Karpenter, load balancer controller, CNI discovery).
   'ec2:DescribeAvailabilityZones',
+  'ec2:DescribeCapacityReservations',
   'ec2:DescribeImages',
+  'ec2:DescribeInstanceStatus',
+  'ec2:DescribePlacementGroups',
   'ec2:DescribeInstances',
   'ec2:DescribeInstanceTypeOfferings',
   'ec2:DescribeInstanceTypes',
@@ -47,6 +50,10 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [
   'ec2:DescribeSnapshots',
   'ec2:GetCoipPoolUsage',
   'ec2:GetSecurityGroupsForVpc',
+  // IAM list calls (Karpenter's instance profile garbage collection) cannot be scoped.
+  'iam:ListInstanceProfiles',
+  // ARC zonal shift reads are scoped by the `arc-zonal-shift:ResourceIdentifier` condition, not by resource.
+  'arc-zonal-shift:GetManagedResource',
   // Pricing and Elastic Load Balancing describe calls have no resource-level permissions.
   'pricing:GetProducts',
   'elasticloadbalancing:DescribeLoadBalancers',

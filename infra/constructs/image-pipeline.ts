@@ -18,6 +18,7 @@ import {
   logGroupArn,
   partition,
   resourcePrefix,
+  type Architecture,
   type EnvironmentConfig,
 } from '../../config';
 import { ServiceRole, type PolicyStatement } from './iam';
@@ -136,8 +137,10 @@ const BUILD_STEPS: readonly BuildStep[] = [
  */
 export const KEPT_IMAGE_VERSIONS = 50;
 
-/** Every version is three tagged images: the arm64 image, the amd64 image and the manifest list naming both. */
-const IMAGES_PER_VERSION = 3;
+/** Tagged images per version: one per architecture and the manifest list naming them. */
+function imagesPerVersion(architectures: readonly Architecture[]): number {
+  return architectures.length + 1;
+}
 
 /** Days an untagged image (a failed or interrupted push) is kept. @default 14 */
 export const UNTAGGED_IMAGE_EXPIRATION_DAYS = 14;
@@ -152,7 +155,8 @@ export const IMAGE_BUILD_TIMEOUT_MINUTES = 60;
  * adjacent in push order and the cut falls between versions (a failed run's lone platform image can shift it by
  * one image, which only touches the oldest kept version).
  */
-export function lifecyclePolicy(): string {
+export function lifecyclePolicy(architectures: readonly Architecture[] = ['amd64', 'arm64']): string {
+  const perVersion = imagesPerVersion(architectures);
   return JSON.stringify({
     rules: [
       {
@@ -168,12 +172,12 @@ export function lifecyclePolicy(): string {
       },
       {
         rulePriority: 2,
-        description: `Keep the newest ${KEPT_IMAGE_VERSIONS} versions (${IMAGES_PER_VERSION} tagged images each)`,
+        description: `Keep the newest ${KEPT_IMAGE_VERSIONS} versions (${perVersion} tagged images each)`,
         selection: {
           tagStatus: 'tagged',
           tagPatternList: ['*'],
           countType: 'imageCountMoreThan',
-          countNumber: KEPT_IMAGE_VERSIONS * IMAGES_PER_VERSION,
+          countNumber: KEPT_IMAGE_VERSIONS * perVersion,
         },
         action: { type: 'expire' },
       },
@@ -186,7 +190,12 @@ export function lifecyclePolicy(): string {
  * interpolation. Every build first checks whether its tag exists: tags are immutable, so a re-run (or a re-upload of
  * the same content) skips instead of failing the push.
  */
-export function buildspec(env: NamingInput, image: string, step: BuildStep['step']): string {
+export function buildspec(
+  env: NamingInput,
+  image: string,
+  step: BuildStep['step'],
+  architectures: readonly Architecture[] = ['amd64', 'arm64'],
+): string {
   const login =
     'aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$REGISTRY"';
   const exists = (tag: string) =>
@@ -194,7 +203,7 @@ export function buildspec(env: NamingInput, image: string, step: BuildStep['step
   const command =
     step === 'manifest'
       ? `if ${exists('$VERSION')}; then echo "$IMAGE:$VERSION exists; tags are immutable, skipping"; ` +
-        'else docker manifest create "$IMAGE:$VERSION" "$IMAGE:$VERSION-amd64" "$IMAGE:$VERSION-arm64" ' +
+        `else docker manifest create "$IMAGE:$VERSION" ${architectures.map((a) => `"$IMAGE:$VERSION-${a}"`).join(' ')} ` +
         '&& docker manifest push "$IMAGE:$VERSION"; fi'
       : `if ${exists('$VERSION-$ARCH')}; then echo "$IMAGE:$VERSION-$ARCH exists; tags are immutable, skipping"; ` +
         'else docker build --pull --platform "linux/$ARCH" --label "org.opencontainers.image.version=$VERSION" ' +
@@ -244,6 +253,11 @@ export interface ImagePipelineProps {
   readonly logGroup: CloudwatchLogGroup;
   /** Purpose passed to `logGroupName` for {@link ImagePipelineProps.logGroup}, to compute its ARN for IAM. */
   readonly logGroupPurpose: string;
+  /**
+   * Architectures to build natively, one CodeBuild project each; the manifest list names them all.
+   * @default ['amd64', 'arm64']
+   */
+  readonly architectures?: readonly Architecture[];
 }
 
 /**
@@ -256,8 +270,8 @@ export class ImagePipeline extends Construct {
   public readonly repository: EcrRepository;
   /** The pipeline. */
   public readonly pipeline: Codepipeline;
-  /** CodeBuild projects by step (`arm64`, `amd64`, `manifest`). */
-  public readonly projects: Readonly<Record<BuildStep['step'], CodebuildProject>>;
+  /** CodeBuild projects by step (`arm64`, `amd64`, `manifest`): only the architectures the image is built for. */
+  public readonly projects: Readonly<Partial<Record<BuildStep['step'], CodebuildProject>>>;
   /** Role of the CodeBuild projects. */
   public readonly buildRole: ServiceRole;
   /** Role of the pipeline. */
@@ -274,6 +288,13 @@ export class ImagePipeline extends Construct {
   constructor(scope: Construct, id: string, props: ImagePipelineProps) {
     super(scope, id);
     const { env, image, key } = props;
+    const architectures = props.architectures ?? ['amd64', 'arm64'];
+    if (architectures.length === 0) {
+      throw new Error(`image '${image}': build for at least one architecture (amd64, arm64)`);
+    }
+    const steps = BUILD_STEPS.filter(
+      (s) => s.step === 'manifest' || (architectures as readonly string[]).includes(s.step),
+    );
     if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(image)) {
       throw new Error(
         `image name '${image}' is not usable as an ECR repository and pipeline name part; ` +
@@ -289,7 +310,7 @@ export class ImagePipeline extends Construct {
     const pipelineName = imagePipelineName(env, image);
     const artifactObjects = `${assetsArn}/${pipelineArtifactFolder(pipelineName)}/*`;
     const projectName = (step: string) => `${resourcePrefix(env)}-${image}-${step}`;
-    const projectArns = BUILD_STEPS.map(
+    const projectArns = steps.map(
       (s) => `arn:${p}:codebuild:${env.region}:${env.account}:project/${projectName(s.step)}`,
     );
     const pipelineArn = `arn:${p}:codepipeline:${env.region}:${env.account}:${pipelineName}`;
@@ -306,7 +327,7 @@ export class ImagePipeline extends Construct {
     });
     new EcrLifecyclePolicy(this, 'LifecyclePolicy', {
       repository: this.repository.name,
-      policy: lifecyclePolicy(),
+      policy: lifecyclePolicy(architectures),
     });
 
     const kmsUse: PolicyStatement = {
@@ -354,7 +375,7 @@ export class ImagePipeline extends Construct {
     });
 
     const projects: Partial<Record<BuildStep['step'], CodebuildProject>> = {};
-    for (const step of BUILD_STEPS) {
+    for (const step of steps) {
       projects[step.step] = new CodebuildProject(this, step.id, {
         name: projectName(step.step),
         description:
@@ -364,7 +385,7 @@ export class ImagePipeline extends Construct {
         serviceRole: this.buildRole.role.arn,
         encryptionKey: key.arn,
         buildTimeout: IMAGE_BUILD_TIMEOUT_MINUTES,
-        source: { type: 'CODEPIPELINE', buildspec: buildspec(env, image, step.step) },
+        source: { type: 'CODEPIPELINE', buildspec: buildspec(env, image, step.step, architectures) },
         artifacts: { type: 'CODEPIPELINE' },
         environment: {
           type: step.environmentType,
@@ -385,7 +406,7 @@ export class ImagePipeline extends Construct {
         },
       });
     }
-    this.projects = projects as Record<BuildStep['step'], CodebuildProject>;
+    this.projects = projects;
 
     this.pipelineRole = new ServiceRole(this, 'PipelineRole', {
       env,
@@ -419,7 +440,7 @@ export class ImagePipeline extends Construct {
     this.pipeline = new Codepipeline(this, 'Pipeline', {
       name: pipelineName,
       // The actions name the projects by their config-computed names; create the projects first.
-      dependsOn: Object.values(this.projects),
+      dependsOn: Object.values(this.projects).filter((p) => p !== undefined),
       pipelineType: 'V2',
       // Every uploaded archive gets its image: a pull request may already pin that version in dist/, so a newer
       // upload must not supersede it. Builds of an existing tag are skipped, so queued re-runs are cheap.
@@ -452,7 +473,7 @@ export class ImagePipeline extends Construct {
         },
         {
           name: 'Build',
-          action: BUILD_STEPS.map((step) => ({
+          action: steps.map((step) => ({
             name: step.id,
             category: 'Build',
             owner: 'AWS',

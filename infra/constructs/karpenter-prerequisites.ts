@@ -1,13 +1,16 @@
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Construct } from 'constructs';
 import {
+  KARPENTER_DISCOVERY_TAG,
   KARPENTER_NODE_ROLE,
+  karpenterDiscoveryValue,
   karpenterQueueArn,
   karpenterQueueName,
   partition,
@@ -17,7 +20,11 @@ import {
 import { ServiceRole } from './iam';
 import { NODE_MANAGED_POLICIES, NODE_TRUST_CONDITIONS } from './system-node-group';
 
-/** The events Karpenter handles, each routed to the queue by one EventBridge rule. */
+/**
+ * The events Karpenter handles, each routed to the queue by one EventBridge rule: the rules of Karpenter v1.14.1's
+ * reference CloudFormation template (website/content/en/preview/getting-started/getting-started-with-karpenter/
+ * cloudformation.yaml at tag v1.14.1).
+ */
 const INTERRUPTION_EVENTS = [
   {
     id: 'SpotInterruptionRule',
@@ -35,6 +42,16 @@ const INTERRUPTION_EVENTS = [
     pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'] },
   },
   {
+    id: 'CapacityReservationInterruptionRule',
+    suffix: 'capacity-reservation-interruption',
+    pattern: {
+      source: ['aws.ec2'],
+      'detail-type': ['EC2 Capacity Reservation Instance Interruption Warning'],
+    },
+  },
+  {
+    // Karpenter's reference template forwards every AWS Health event; Karpenter acts only on EC2 scheduled changes,
+    // so the rule forwards only those (less queue traffic, same behaviour).
     id: 'ScheduledChangeRule',
     suffix: 'scheduled-change',
     pattern: {
@@ -50,6 +67,11 @@ export interface KarpenterPrerequisitesProps {
   readonly env: EnvironmentConfig;
   /** Name of the cluster (the cluster resource's attribute, so the access entry is created after the cluster). */
   readonly clusterName: string;
+  /**
+   * The security group EKS creates for the cluster (control plane ENIs and managed nodes). Karpenter's nodes join
+   * it too, found by {@link KARPENTER_DISCOVERY_TAG}, so they reach the control plane and every other node.
+   */
+  readonly clusterSecurityGroupId: string;
 }
 
 /**
@@ -64,7 +86,10 @@ export class KarpenterPrerequisites extends Construct {
   public readonly nodeRole: IamRole;
   /** The interruption queue. */
   public readonly interruptionQueue: SqsQueue;
-  /** The EventBridge rules feeding the queue (spot interruption, rebalance, state change, scheduled change). */
+  /**
+   * The EventBridge rules feeding the queue (spot interruption, rebalance, state change, capacity reservation
+   * interruption, scheduled change).
+   */
   public readonly rules: readonly CloudwatchEventRule[];
 
   constructor(scope: Construct, id: string, props: KarpenterPrerequisitesProps) {
@@ -79,6 +104,14 @@ export class KarpenterPrerequisites extends Construct {
       // SSM: nodes have no SSH key; Session Manager is the break-glass shell.
       managedPolicies: [...NODE_MANAGED_POLICIES, 'AmazonSSMManagedInstanceCore'],
     }).role;
+
+    // EKS creates the cluster security group, so Terraform tags it rather than owning it. The private subnets carry
+    // the same tag from the network stack.
+    new Ec2Tag(this, 'ClusterSecurityGroupDiscoveryTag', {
+      resourceId: props.clusterSecurityGroupId,
+      key: KARPENTER_DISCOVERY_TAG,
+      value: karpenterDiscoveryValue(env),
+    });
 
     new EksAccessEntry(this, 'NodeAccessEntry', {
       clusterName: props.clusterName,

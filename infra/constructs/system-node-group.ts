@@ -7,6 +7,7 @@ import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { resourcePrefix, type EnvironmentConfig } from '../../config';
 import { ServiceRole } from './iam';
+import { systemNodeCount, systemPods } from './system-capacity';
 
 import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from '../../config/scheduling';
 
@@ -109,6 +110,7 @@ export class SystemNodeGroup extends Construct {
       ],
     });
 
+    const scaling = systemScaling(env);
     this.nodeGroup = new EksNodeGroup(this, 'Resource', {
       clusterName: props.clusterName,
       // A prefix, not a fixed name: changing the instance types replaces the node group, and the new one must be
@@ -120,7 +122,7 @@ export class SystemNodeGroup extends Construct {
       amiType: 'AL2023_ARM_64_STANDARD',
       capacityType: 'ON_DEMAND',
       instanceTypes: [...nodes.instanceTypes],
-      scalingConfig: { minSize: nodes.minSize, maxSize: nodes.maxSize, desiredSize: nodes.desiredSize },
+      scalingConfig: scaling,
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: {
         id: this.launchTemplate.id,
@@ -133,4 +135,46 @@ export class SystemNodeGroup extends Construct {
       dependsOn: [...attachments, ...(props.dependsOn ?? [])],
     });
   }
+}
+
+/**
+ * Minimum, desired and maximum size of the system node group: the node count the platform's pod requests need
+ * (infra/constructs/system-capacity.ts) unless the environment sets more. A configured size below it fails the synth:
+ * pods would stay pending on a cluster that looks healthy.
+ */
+export function systemScaling(env: EnvironmentConfig): {
+  minSize: number;
+  desiredSize: number;
+  maxSize: number;
+} {
+  const nodes = env.eks.systemNodes;
+  const required = systemNodeCount(env);
+  const where = `config/environments/${env.name}.ts: eks.systemNodes`;
+  const requested = systemPods(env).filter((p) => p.replicas !== 'per-node');
+  const cpu = requested.reduce((n, p) => n + (p.replicas as number) * p.cpu, 0);
+  const memory = requested.reduce((n, p) => n + (p.replicas as number) * p.memory, 0);
+  const minSize = nodes.minSize ?? required;
+  if (minSize < required) {
+    throw new Error(
+      `${where}.minSize is ${minSize}, but the platform's pods request ${cpu}m CPU and ${memory} MiB, which need ` +
+        `${required} × ${nodes.instanceTypes[0]}` +
+        (required > 2 && env.network.azCount >= 3
+          ? ' (one of them spare, the environment being highly available)'
+          : '') +
+        `; set minSize to ${required} or more, or leave it out to have it computed`,
+    );
+  }
+  const desiredSize = nodes.desiredSize ?? minSize;
+  if (desiredSize < minSize) {
+    throw new Error(
+      `${where}.desiredSize is ${desiredSize}, below minSize ${minSize}; raise it or leave it out`,
+    );
+  }
+  const maxSize = nodes.maxSize ?? desiredSize + 2;
+  if (maxSize < desiredSize) {
+    throw new Error(
+      `${where}.maxSize is ${maxSize}, below desiredSize ${desiredSize}; raise it or leave it out`,
+    );
+  }
+  return { minSize, desiredSize, maxSize };
 }

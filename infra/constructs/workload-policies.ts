@@ -271,17 +271,22 @@ function argoServer(ctx: WorkloadPolicyContext): PolicyStatement[] {
 
 function sparkHistoryServer(ctx: WorkloadPolicyContext): PolicyStatement[] {
   const lake = datalakeBucketArn(ctx.env);
+  // S3A's getFileStatus of the log directory first HEADs the key without the trailing slash (a 403 there fails the
+  // History Server's start instead of meaning "no such file"), then the marker, then lists the prefix.
+  const directory = S3_PREFIXES.sparkEventLogs.replace(/\/$/, '');
   return [
     {
       sid: 'ReadSparkEventLogs',
       actions: ['s3:GetObject'],
-      resources: [`${lake}/${S3_PREFIXES.sparkEventLogs}*`],
+      resources: [`${lake}/${directory}`, `${lake}/${S3_PREFIXES.sparkEventLogs}*`],
     },
     {
       sid: 'ListSparkEventLogs',
       actions: ['s3:ListBucket'],
       resources: [lake],
-      conditions: [prefixCondition(S3_PREFIXES.sparkEventLogs)],
+      conditions: [
+        { test: 'StringLike', variable: 's3:prefix', values: [directory, `${S3_PREFIXES.sparkEventLogs}*`] },
+      ],
     },
     kmsVia('DecryptThroughS3', ctx, ['kms:Decrypt']),
   ];
@@ -571,6 +576,9 @@ function karpenter(ctx: WorkloadPolicyContext): PolicyStatement[] {
         `arn:${p}:ec2:${env.region}::snapshot/*`,
         ec2('security-group/*'),
         ec2('subnet/*'),
+        // Capacity reservations and placement groups an EC2NodeClass may select (none by default).
+        ec2('capacity-reservation/*'),
+        ec2('placement-group/*'),
       ],
     },
     {
@@ -622,11 +630,14 @@ function karpenter(ctx: WorkloadPolicyContext): PolicyStatement[] {
       sid: 'DescribeRegionalCapacity',
       actions: [
         'ec2:DescribeAvailabilityZones',
+        'ec2:DescribeCapacityReservations',
         'ec2:DescribeImages',
         'ec2:DescribeInstances',
+        'ec2:DescribeInstanceStatus',
         'ec2:DescribeInstanceTypeOfferings',
         'ec2:DescribeInstanceTypes',
         'ec2:DescribeLaunchTemplates',
+        'ec2:DescribePlacementGroups',
         'ec2:DescribeSecurityGroups',
         'ec2:DescribeSpotPriceHistory',
         'ec2:DescribeSubnets',
@@ -681,7 +692,18 @@ function karpenter(ctx: WorkloadPolicyContext): PolicyStatement[] {
       conditions: profileOwned('Resource'),
     },
     { sid: 'ReadInstanceProfiles', actions: ['iam:GetInstanceProfile'], resources: [instanceProfiles] },
+    // Karpenter lists instance profiles to garbage-collect the ones it created; IAM cannot scope a list call.
+    { sid: 'ListInstanceProfiles', actions: ['iam:ListInstanceProfiles'], resources: ['*'] },
     { sid: 'DiscoverApiServer', actions: ['eks:DescribeCluster'], resources: [ctx.clusterArn] },
+    {
+      // ARC zonal shift: Karpenter stops launching into a zone the cluster is shifted away from.
+      sid: 'ReadZonalShiftOfThisCluster',
+      actions: ['arc-zonal-shift:GetManagedResource'],
+      resources: ['*'],
+      conditions: [
+        { test: 'StringEquals', variable: 'arc-zonal-shift:ResourceIdentifier', values: [ctx.clusterArn] },
+      ],
+    },
   ];
 }
 

@@ -13,6 +13,8 @@ import {
   type EnvironmentConfig,
   type Ledger,
 } from '../../config';
+import { imageContentVersion } from '../../config';
+import { imageSourceKey } from '../constructs/image-pipeline';
 import { DEV, devWith, resourcesOf, synthStack, testApp } from '../testing';
 import { ASSET_TAG, AssetsStack, assetAddress, assetConstructId, contentTypeOf } from './assets-stack';
 import { REQUIRED_TERRAFORM_VERSION } from '../constructs/environment-stack';
@@ -20,11 +22,17 @@ import { FoundationStack } from './foundation-stack';
 
 const roots: string[] = [];
 
-/** A throwaway repository root holding the given files (path → content). */
+/** The runtime images' build contexts every repository has (the stack uploads them too). */
+const IMAGE_FILES = {
+  'etl/images/spark-runtime/Dockerfile': 'FROM apache/spark:pinned\n',
+  'etl/images/arc-runtime/Dockerfile': 'FROM ghcr.io/tripl-ai/arc:pinned\n',
+};
+
+/** A throwaway repository root holding the given files (path → content) and the image build contexts. */
 function repoWith(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'assets-stack-'));
   roots.push(root);
-  for (const [file, content] of Object.entries(files)) {
+  for (const [file, content] of Object.entries({ ...IMAGE_FILES, ...files })) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), content);
   }
@@ -66,8 +74,13 @@ type RemovedJson = { from: string; lifecycle: { destroy: boolean }[] };
 const WORD_COUNT = 'etl/jobs/word-count/word_count.py';
 const keyOf = (file: keyof typeof FILES | typeof WORD_COUNT, content?: string) =>
   assetKey(file, content ?? FILES[file]);
+/** The uploaded ETL assets (jobs, runners), without the image source archives. */
 const objectsOf = (json: ReturnType<typeof synth>['json']) =>
-  resourcesOf(json, 'aws_s3_object') as Record<string, ObjectJson>;
+  Object.fromEntries(
+    Object.entries(resourcesOf(json, 'aws_s3_object') as Record<string, ObjectJson>).filter(
+      ([, o]) => !o.key.startsWith('image-sources/'),
+    ),
+  );
 const allRemovedOf = (json: ReturnType<typeof synth>['json']) =>
   (json as unknown as { removed?: RemovedJson[] }).removed ?? [];
 /** The removed blocks of versioned addresses (the fixtures have no file name ending in `.v<n>`). */
@@ -77,7 +90,7 @@ const removedOf = (json: ReturnType<typeof synth>['json']) =>
 describe('AssetsStack', () => {
   const root = repoWith(FILES);
   const { raw, json } = synth(root);
-  const objects = resourcesOf(json, 'aws_s3_object') as Record<string, ObjectJson>;
+  const objects = objectsOf(json);
 
   test('is named after the environment', () => {
     expect(build(root).node.id).toBe('dev-assets');
@@ -344,12 +357,15 @@ describe('AssetsStack', () => {
     );
   });
 
-  test('an empty asset tree gives no objects and a count of zero', () => {
+  test('an empty asset tree gives no job objects and a count of zero', () => {
     const empty = repoWith({ 'etl/pipelines/none.yaml': 'x' });
     const result = synth(empty).json;
-    // Not even an empty `resource` block: Terraform accepts a configuration with outputs only.
-    expect(result.resource as unknown).toBeUndefined();
-    expect(result.output).toEqual({ asset_count: expect.objectContaining({ value: 0 }) as unknown });
+    // Only the image source archives: no job or runner object.
+    expect(Object.keys(resourcesOf(result, 'aws_s3_object')).sort()).toEqual([
+      'arc_runtime_source',
+      'spark_runtime_source',
+    ]);
+    expect(result.output).toMatchObject({ asset_count: { value: 0 } });
   });
 
   test('outputs the asset count and the SQL runner key, each with a description', () => {
@@ -364,5 +380,49 @@ describe('AssetsStack', () => {
     const stack = build(root);
     expect(stack.assets.map((a) => a.file)).toContain('etl/runners/sql_runner.py');
     expect(stack.objects.get('etl/runners/sql_runner.py')).toBeInstanceOf(S3Object);
+  });
+
+  test('uploads each runtime image build context, zipped by Terraform, to the key its pipeline watches', () => {
+    const { json } = synth(repoWith(FILES));
+    const all = resourcesOf(json, 'aws_s3_object') as Record<string, ObjectJson & Record<string, unknown>>;
+    const archives = (json as unknown as { data: { archive_file: Record<string, Record<string, unknown>> } })
+      .data.archive_file;
+    for (const image of ['spark-runtime', 'arc-runtime']) {
+      const id = image.replace('-', '_');
+      expect(archives[`${id}_source_archive`]).toMatchObject({
+        type: 'zip',
+        source_dir: `\${path.module}/../../../../etl/images/${image}`,
+        output_path: `\${path.module}/.terraform/image-sources/${image}.zip`,
+      });
+      // Re-uploaded exactly when the content version (the image tag k8s pins) changes.
+      const version = imageContentVersion([
+        {
+          path: 'Dockerfile',
+          content: IMAGE_FILES[`etl/images/${image}/Dockerfile` as keyof typeof IMAGE_FILES],
+        },
+      ]);
+      expect(all[`${id}_source`]).toMatchObject({
+        key: imageSourceKey(image),
+        source: `\${data.archive_file.${id}_source_archive.output_path}`,
+        source_hash: version,
+        server_side_encryption: 'aws:kms',
+        tags: { 'sql-etl-on-eks:image-version': version },
+      });
+    }
+    expect(
+      (json as unknown as { terraform: { required_providers: Record<string, unknown> } }).terraform
+        .required_providers.archive,
+    ).toEqual({
+      source: 'hashicorp/archive',
+      version: '2.7.1',
+    });
+  });
+
+  test('fails when an image build context is missing', () => {
+    const root = repoWith(FILES);
+    fs.rmSync(path.join(root, 'etl/images/arc-runtime'), { recursive: true });
+    expect(() => build(root)).toThrow(
+      /etl\/images\/arc-runtime: build context of image 'arc-runtime' is missing/,
+    );
   });
 });

@@ -1,10 +1,16 @@
 import * as path from 'node:path';
+import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
+import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
+  ETL_IMAGES,
   LEDGER_FILE,
   bucketName,
+  imageContentVersion,
+  imageContextDir,
+  imageContextFiles,
   listAssets,
   mergeLedger,
   readLedger,
@@ -12,6 +18,7 @@ import {
   type Ledger,
 } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
+import { imageSourceKey } from '../constructs/image-pipeline';
 import type { FoundationStack } from './foundation-stack';
 
 /** Props of {@link AssetsStack}. */
@@ -38,6 +45,9 @@ export const STACK_DIR_TO_REPO_ROOT = '../../../..';
 
 /** Tag naming the repository file an object was uploaded from. */
 export const ASSET_TAG = 'sql-etl-on-eks:asset';
+
+/** Tag of an image source archive: the content version (image tag) its files give. */
+export const IMAGE_VERSION_TAG = 'sql-etl-on-eks:image-version';
 
 /** Content type by file extension; anything else is uploaded as `application/octet-stream`. */
 export const ASSET_CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -133,6 +143,8 @@ export class AssetsStack extends EnvironmentStack {
   public readonly ledger: Ledger;
   /** The object of each asset, by repository-relative path. */
   public readonly objects: ReadonlyMap<string, S3Object>;
+  /** The uploaded build-context archive of each runtime image, by image name. */
+  public readonly imageSources: ReadonlyMap<string, S3Object>;
   /**
    * Addresses Terraform forgets without destroying (`removed` blocks): every ledger version that is not a current
    * asset, and each ledger file's unversioned address unless `forgetUnversionedAddresses` is false.
@@ -212,6 +224,45 @@ export class AssetsStack extends EnvironmentStack {
         this.forgotten.map((from) => ({ from, lifecycle: [{ destroy: false }] })),
       );
     }
+
+    // The runtime images' build contexts (etl/images/<image>/), zipped by Terraform's archive provider when it plans
+    // and uploaded to the key the image pipeline watches: the upload's EventBridge event starts the build, which tags
+    // the image with the content version of the archive's files. That version is the tag k8s pins (config/images.ts
+    // computes it the same way) and the object's source hash here, so an apply uploads (and builds) exactly when
+    // the content changes, whatever zip bytes a machine produces. One fixed key per image, updated in place: the
+    // pipeline's S3 source names one key, and the versioned bucket keeps every earlier archive.
+    new ArchiveProvider(this, 'Archive', {});
+    const images = new Map<string, S3Object>();
+    for (const image of ETL_IMAGES) {
+      const id = image.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
+      const version = imageContentVersion(imageContextFiles(repoRoot, image));
+      const archive = new DataArchiveFile(this, `${id}SourceArchive`, {
+        type: 'zip',
+        sourceDir: `\${path.module}/${STACK_DIR_TO_REPO_ROOT}/${imageContextDir(image)}`,
+        // Inside the stack's .terraform/ working directory (git-ignored), never in the repository.
+        outputPath: `\${path.module}/.terraform/image-sources/${image}.zip`,
+        outputFileMode: '0644',
+      });
+      images.set(
+        image,
+        new S3Object(this, `${id}Source`, {
+          bucket,
+          key: imageSourceKey(image),
+          source: archive.outputPath,
+          sourceHash: version,
+          contentType: 'application/zip',
+          serverSideEncryption: 'aws:kms',
+          kmsKeyId: foundation.projectKey.key.arn,
+          bucketKeyEnabled: true,
+          tags: { [IMAGE_VERSION_TAG]: version },
+        }),
+      );
+      new TerraformOutput(this, `${id}ImageVersion`, {
+        value: version,
+        description: `Content version of etl/images/${image}/: the ${image} image tag the manifests pin`,
+      });
+    }
+    this.imageSources = images;
 
     new TerraformOutput(this, 'AssetCount', {
       value: this.assets.length,

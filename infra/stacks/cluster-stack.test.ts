@@ -406,7 +406,7 @@ describe('ClusterStack', () => {
       actions: ['sqs:SendMessage'],
       resources: [queueArn],
     });
-    expect(events.condition?.[0].values).toHaveLength(4);
+    expect(events.condition?.[0].values).toHaveLength(5);
     expect(sqs).toMatchObject({
       principals: [{ type: 'Service', identifiers: ['sqs.amazonaws.com'] }],
       actions: ['sqs:SendMessage'],
@@ -418,19 +418,21 @@ describe('ClusterStack', () => {
     });
   });
 
-  test('four EventBridge rules send interruption events to the queue', () => {
+  test('five EventBridge rules send the interruption events of Karpenter v1.14.1 to the queue', () => {
     const rules = resourcesOf(json, 'aws_cloudwatch_event_rule');
     const detailTypes = Object.values(rules).map(
       (r) => (JSON.parse(r.event_pattern as string) as { 'detail-type': string[] })['detail-type'][0],
     );
+    // The rules of Karpenter v1.14.1's reference template (cloudformation.yaml at the tag).
     expect(detailTypes.sort()).toEqual([
       'AWS Health Event',
+      'EC2 Capacity Reservation Instance Interruption Warning',
       'EC2 Instance Rebalance Recommendation',
       'EC2 Instance State-change Notification',
       'EC2 Spot Instance Interruption Warning',
     ]);
     const targets = resourcesOf(json, 'aws_cloudwatch_event_target');
-    expect(Object.keys(targets)).toHaveLength(4);
+    expect(Object.keys(targets)).toHaveLength(5);
     for (const [name, target] of Object.entries(targets)) {
       expect(target.arn).toBe('${aws_sqs_queue.karpenter_interruption_queue.arn}');
       expect(target.rule).toBe(`\${aws_cloudwatch_event_rule.${name.replace(/_target$/, '')}.name}`);

@@ -353,7 +353,11 @@ export class ClusterStack extends EnvironmentStack {
     });
 
     // --- Karpenter ------------------------------------------------------------------------------------------------
-    const karpenter = new KarpenterPrerequisites(this, 'Karpenter', { env, clusterName: this.cluster.name });
+    const karpenter = new KarpenterPrerequisites(this, 'Karpenter', {
+      env,
+      clusterName: this.cluster.name,
+      clusterSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+    });
     this.karpenterNodeRole = karpenter.nodeRole;
     this.interruptionQueue = karpenter.interruptionQueue;
 

@@ -196,10 +196,29 @@ describe('DataStack', () => {
       'athena_results_bucket_access_logs',
     ]);
     expect(JSON.stringify(ext)).not.toContain(datalake);
+    expect(Object.keys(resourcesOf(ext, 'aws_s3_object'))).toEqual(['spark_event_log_directory']);
     expect(resourcesOf(ext, 'aws_glue_catalog_database').glue_database.location_uri).toBe(
       's3://corp-lake/warehouse/',
     );
     expect(ext.output?.datalake_bucket_name.value).toBe('corp-lake');
+  });
+
+  test('creates the Spark event-log directory marker, KMS-encrypted, in the kit’s or an existing data lake bucket', () => {
+    expect(resourcesOf(json, 'aws_s3_object').spark_event_log_directory).toEqual({
+      bucket: datalake,
+      key: 'spark-event-logs/',
+      content: '',
+      content_type: 'application/x-directory',
+      server_side_encryption: 'aws:kms',
+      kms_key_id: KEY_ARN,
+      bucket_key_enabled: true,
+      depends_on: ['aws_s3_bucket.datalake_bucket'],
+    });
+    const { json: ext } = synthData(build(devWith({ data: { existingDatalakeBucket: 'corp-lake' } })));
+    expect(resourcesOf(ext, 'aws_s3_object').spark_event_log_directory).toMatchObject({
+      bucket: 'corp-lake',
+      key: 'spark-event-logs/',
+    });
   });
 
   test('outputs the data lake, results bucket, Glue database and workgroup, each with a description', () => {

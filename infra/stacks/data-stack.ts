@@ -1,5 +1,6 @@
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
@@ -41,6 +42,8 @@ export class DataStack extends EnvironmentStack {
   public readonly glueDatabase: GlueCatalogDatabase;
   /** Athena workgroup the ETL users and jobs query through. */
   public readonly athenaWorkgroup: AthenaWorkgroup;
+  /** The directory marker of Spark's event logs (`spark-event-logs/`, zero bytes). */
+  public readonly sparkEventLogDirectory: S3Object;
 
   constructor(scope: Construct, props: DataStackProps) {
     super(scope, 'data', props);
@@ -57,6 +60,20 @@ export class DataStack extends EnvironmentStack {
         accessLogs: foundation.accessLogTarget(this.datalakeBucketName),
       });
     }
+
+    // `spark.eventLog.dir` must be an existing directory: S3A's getFileStatus finds it through this zero-byte
+    // marker, so every SparkContext (and the History Server) starts on an empty lake too. In an existing bucket the
+    // marker is the only object the kit manages; `terraform destroy` removes it and nothing else.
+    this.sparkEventLogDirectory = new S3Object(this, 'SparkEventLogDirectory', {
+      bucket: this.datalakeBucketName,
+      key: S3_PREFIXES.sparkEventLogs,
+      content: '',
+      contentType: 'application/x-directory',
+      serverSideEncryption: 'aws:kms',
+      kmsKeyId: key.arn,
+      bucketKeyEnabled: true,
+      ...(this.datalakeBucket === undefined ? {} : { dependsOn: [this.datalakeBucket.bucket] }),
+    });
 
     const resultsBucketName = bucketName(env, 'athena-results');
     this.athenaResults = new SecureBucket(this, 'AthenaResultsBucket', {

@@ -14,7 +14,16 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { Fn, TerraformOutput, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { clusterName, logGroupArn, logGroupName, parseCidr, partition, resourcePrefix } from '../../config';
+import {
+  KARPENTER_DISCOVERY_TAG,
+  clusterName,
+  karpenterDiscoveryValue,
+  logGroupArn,
+  logGroupName,
+  parseCidr,
+  partition,
+  resourcePrefix,
+} from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { ServiceRole } from '../constructs/iam';
 import { InterfaceEndpoints } from '../constructs/interface-endpoints';
@@ -221,7 +230,7 @@ export class NetworkStack extends EnvironmentStack {
         tags: {
           Name: `${prefix}-private-${az}`,
           'kubernetes.io/role/internal-elb': '1',
-          'karpenter.sh/discovery': cluster,
+          [KARPENTER_DISCOVERY_TAG]: karpenterDiscoveryValue(env),
           ...clusterTag,
         },
       });

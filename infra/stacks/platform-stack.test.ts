@@ -1,5 +1,7 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { Testing } from 'cdktf';
@@ -24,7 +26,7 @@ import { checkHelmValues } from '../../verify/helm-values';
 import { readCachedUpstream } from '../../verify/upstream-cache';
 import { OIDC_CLIENT_SECRETS } from '../constructs/helm-values/secrets';
 import type { ArgoCdValues } from '../constructs/helm-values/argo-cd';
-import type { ArgoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
+import { argoWorkflowsValues, type ArgoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
 import type { FluentBitValues } from '../constructs/helm-values/aws-for-fluent-bit';
 import type { LoadBalancerControllerValues } from '../constructs/helm-values/aws-load-balancer-controller';
 import { IRSA_ANNOTATION, type Resources } from '../constructs/helm-values/common';
@@ -447,8 +449,8 @@ describe('PlatformStack', () => {
   test('Argo Workflows: job namespace, defaults with TTL and pod GC, S3 artifacts through Pod Identity', () => {
     const values = valuesOf(json, 'argo-workflows');
     expect(values.controller.workflowNamespaces).toEqual([NAMESPACES.sparkJobs]);
-    // Only reviewed WorkflowTemplates run under the job roles.
-    expect(values.controller.workflowRestrictions).toEqual({ templateReferencing: 'Secure' });
+    // Only reviewed WorkflowTemplates run under the job roles, and a running workflow keeps its stored spec.
+    expect(values.controller.workflowRestrictions).toEqual({ templateReferencing: 'Strict' });
     expect(values.controller.workflowDefaults.spec).toMatchObject({
       serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
       ttlStrategy: { secondsAfterSuccess: 86400, secondsAfterFailure: 604800 },
@@ -653,7 +655,9 @@ describe('PlatformStack', () => {
       network: { cidr: '10.20.0.0/16', azCount: 3 },
       eks: { systemNodes: { minSize: 1, desiredSize: 1 } },
     });
-    expect(() => platformOf(tight)).toThrow(/at least 2 system nodes; eks.systemNodes.minSize is 1/);
+    expect(() => platformOf(tight)).toThrow(
+      /config\/environments\/dev\.ts: eks\.systemNodes\.minSize is 1, but the platform's pods request \d+m CPU and \d+ MiB, which need 4 × m7g\.large \(one of them spare, the environment being highly available\); set minSize to 4 or more/,
+    );
   });
 
   test('fails when given the stacks of another environment', () => {
@@ -677,3 +681,20 @@ function stripRequired(node: unknown): unknown {
       .map(([key, value]) => [key, stripRequired(value)]),
   );
 }
+
+describe('README promises about Argo Workflows hold for the rendered values', () => {
+  test('"a running workflow keeps the version it started with": templateReferencing is not Secure, and is named', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('a running workflow keeps the version it started with');
+    for (const env of [DEV, PROD]) {
+      const values = argoWorkflowsValues(env, {
+        issuerUrl: 'https://issuer.invalid',
+        uiUrl: 'https://ui.invalid',
+      });
+      const mode = values.controller.workflowRestrictions.templateReferencing;
+      // Secure compares the template on every operation and errors the workflow when Argo CD changed it.
+      expect(mode).not.toBe('Secure');
+      expect(readme).toContain(`\`templateReferencing: ${mode}\``);
+    }
+  });
+});

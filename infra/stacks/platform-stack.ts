@@ -8,7 +8,6 @@ import { argoCdValues } from '../constructs/helm-values/argo-cd';
 import { argoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
 import { fluentBitValues } from '../constructs/helm-values/aws-for-fluent-bit';
 import { loadBalancerControllerValues } from '../constructs/helm-values/aws-load-balancer-controller';
-import { highAvailability } from '../constructs/helm-values/common';
 import { jupyterhubValues } from '../constructs/helm-values/jupyterhub';
 import { karpenterValues } from '../constructs/helm-values/karpenter';
 import { sparkOperatorValues } from '../constructs/helm-values/spark-operator';
@@ -109,13 +108,6 @@ export class PlatformStack extends EnvironmentStack {
     super(scope, 'platform', props);
     const { env, cluster, identity, data, workloads } = props;
     checkSameEnvironment(env, props);
-    if (highAvailability(env) && env.eks.systemNodes.minSize < 2) {
-      throw new Error(
-        `${env.name}: with ${env.network.azCount} availability zones the platform runs two replicas of its web ` +
-          `and webhook components with disruption budgets, which needs at least 2 system nodes; ` +
-          `eks.systemNodes.minSize is ${env.eks.systemNodes.minSize}`,
-      );
-    }
     if (data.datalakeBucketName !== datalakeBucketName(env)) {
       throw new Error(
         `${env.name}: the data stack's lake bucket '${data.datalakeBucketName}' is not the one Fluent Bit ships ` +

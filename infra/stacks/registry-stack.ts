@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ETL_IMAGES, bucketName, logGroupName, type EtlImage } from '../../config';
+import { ETL_IMAGES, ETL_IMAGE_ARCHITECTURES, bucketName, logGroupName, type EtlImage } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { ImagePipeline } from '../constructs/image-pipeline';
 import type { FoundationStack } from './foundation-stack';
@@ -60,6 +60,8 @@ export class RegistryStack extends EnvironmentStack {
         key,
         logGroup: this.buildLogs,
         logGroupPurpose: IMAGE_BUILD_LOGS,
+        // Arc's base image exists for amd64 only (config/images.ts).
+        architectures: ETL_IMAGE_ARCHITECTURES[image],
       });
       images[image] = pipeline;
 
@@ -69,7 +71,7 @@ export class RegistryStack extends EnvironmentStack {
       });
       new TerraformOutput(this, `${id}PipelineName`, {
         value: pipeline.pipeline.name,
-        description: `CodePipeline that builds ${image} for arm64 and amd64`,
+        description: `CodePipeline that builds ${image} for ${ETL_IMAGE_ARCHITECTURES[image].join(' and ')}`,
       });
       new TerraformOutput(this, `${id}SourceKey`, {
         value: pipeline.sourceKey,

@@ -227,7 +227,7 @@ describe('WorkloadsStack', () => {
     }
   });
 
-  test('the history server is read-only, on the event log prefix only', () => {
+  test('the history server is read-only, on the event log prefix only, and can stat the directory itself', () => {
     const lake = bucketArn(DEV, 'datalake');
     const statements = policyOf(json, 'sparkHistoryServer');
     expect(statements.flatMap((s) => s.actions).sort()).toEqual([
@@ -235,11 +235,14 @@ describe('WorkloadsStack', () => {
       's3:GetObject',
       's3:ListBucket',
     ]);
+    // S3A's getFileStatus of s3a://<lake>/spark-event-logs/ HEADs `spark-event-logs` (no slash; a 403 there is an
+    // error, not "no such key"), then the `spark-event-logs/` marker, then lists the prefix.
     expect(statements.find((s) => s.actions.includes('s3:GetObject'))!.resources).toEqual([
+      `${lake}/spark-event-logs`,
       `${lake}/spark-event-logs/*`,
     ]);
     expect(statements.find((s) => s.actions.includes('s3:ListBucket'))!.condition).toEqual([
-      { test: 'StringLike', variable: 's3:prefix', values: ['spark-event-logs/*'] },
+      { test: 'StringLike', variable: 's3:prefix', values: ['spark-event-logs', 'spark-event-logs/*'] },
     ]);
   });
 

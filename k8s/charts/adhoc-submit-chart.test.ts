@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { runtimeImage } from '../../config';
+import { lintArcJob } from '../../config/pipelines/arc-lint';
 import { DEV, pick, synthChart, testApp } from '../testing';
 import type { SparkApplicationObject } from '../constructs/spark-application';
 import { AdhocSubmitChart } from './adhoc-submit-chart';
@@ -71,7 +72,44 @@ describe('AdhocSubmitChart', () => {
       value: 'small',
       enum: ['small', 'medium', 'large', 'local'],
     });
-    expect(params.find((p) => p.name === 'environment')?.value).toBe('dev');
+    expect(params.find((p) => p.name === 'environment')?.value).toBe('production');
+  });
+
+  test('the default Arc environment is one every stage of every sample Arc job lists (Arc would skip them all otherwise)', () => {
+    const repoRoot = path.resolve(__dirname, '../..');
+    const environment = spec.arguments!.parameters.find((p) => p.name === 'environment')!.value!;
+    const jobs = (fs.readdirSync(path.join(repoRoot, 'etl/jobs'), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ipynb'))
+      .sort();
+    expect(jobs.length).toBeGreaterThanOrEqual(4);
+    for (const job of jobs) {
+      const file = `etl/jobs/${job.split(path.sep).join('/')}`;
+      const problems = lintArcJob({
+        repoRoot,
+        file,
+        text: fs.readFileSync(path.join(repoRoot, file), 'utf8'),
+        parameters: {},
+        environments: [environment],
+        environmentReason: `the ad-hoc template's default environment is ${environment}`,
+        context: 'submitted ad hoc with the defaults',
+      });
+      // Unsupplied parameters are the submitter's business; stages skipped for the environment are the template's.
+      expect(
+        problems.filter((p) => p.includes(environment)),
+        file,
+      ).toEqual([]);
+    }
+    // The environment's own name would skip every sample stage.
+    const asEnvName = lintArcJob({
+      repoRoot,
+      file: `etl/jobs/${jobs[0]}`,
+      text: fs.readFileSync(path.join(repoRoot, 'etl/jobs', jobs[0]), 'utf8'),
+      parameters: {},
+      environments: [DEV.name],
+      environmentReason: 'the environment name',
+      context: 'submitted ad hoc',
+    });
+    expect(asEnvName.some((p) => p.includes("'dev'") || p.includes(' dev'))).toBe(true);
   });
 
   test('the entry DAG runs exactly the preset the size parameter names', () => {
@@ -114,7 +152,8 @@ describe('AdhocSubmitChart', () => {
 
   test('the resource templates wait on the application state and own it', () => {
     expect(templateNamed('submit-small').resource).toMatchObject({
-      action: 'create',
+      action: 'apply',
+      failureCondition: 'status.applicationState.state == FAILED',
       setOwnerReference: true,
       successCondition: 'status.applicationState.state == COMPLETED',
     });

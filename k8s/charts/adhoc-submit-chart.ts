@@ -22,6 +22,14 @@ export interface AdhocSubmitChartProps extends EnvironmentChartProps {
 /** Name of the shared WorkflowTemplate users submit from the Argo UI. */
 export const ADHOC_TEMPLATE_NAME = 'spark-submit';
 
+/**
+ * The Arc environment an ad-hoc run uses unless the submitter names another (`--etl.config.environment`): Arc skips
+ * every stage whose `environments` list lacks it. `production`, the environment every sample notebook's stages list
+ * and the sample pipelines run under, so a sample submitted with the defaults runs its stages instead of none; the
+ * kit's environment name (`dev`, `prod`) is listed by no sample.
+ */
+export const ADHOC_DEFAULT_ARC_ENVIRONMENT = 'production';
+
 /** Label that marks ad-hoc runs (their SparkApplications and pods). */
 export const ADHOC_LABEL = 'sql-etl-on-eks/adhoc';
 
@@ -132,7 +140,7 @@ export class AdhocSubmitChart extends EnvironmentChart {
             { name: 'tags', value: '', description: 'Extra Arc tags, space-separated key=value' },
             {
               name: 'environment',
-              value: props.env.name,
+              value: ADHOC_DEFAULT_ARC_ENVIRONMENT,
               description: 'Arc --etl.config.environment: stages not listed for it are skipped',
             },
           ],

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { NAMESPACES, resourcePrefix } from '../../config';
+import { NAMESPACES, NODE_POOLS, resourcePrefix } from '../../config';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import {
   AppProject,
@@ -7,6 +7,7 @@ import {
   type AppProjectSpecNamespaceResourceWhitelist,
 } from '../../imports/argocd-app-project-argoproj.io';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
+import { NODE_CLASS_NAME } from './karpenter-chart';
 import { GP3_STORAGE_CLASS_NAME } from './storage-chart';
 
 /** The API server as Argo CD names the cluster it runs in. */
@@ -26,6 +27,8 @@ const UNIT = 'argocd';
 export const CLUSTER_RESOURCE_WHITELIST: readonly AppProjectSpecClusterResourceWhitelist[] = [
   ...Object.values(NAMESPACES).map((name) => ({ group: '', kind: 'Namespace', name })),
   { group: 'storage.k8s.io', kind: 'StorageClass', name: GP3_STORAGE_CLASS_NAME },
+  { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NODE_CLASS_NAME },
+  ...Object.values(NODE_POOLS).map((pool) => ({ group: 'karpenter.sh', kind: 'NodePool', name: pool.name })),
 ];
 
 /**

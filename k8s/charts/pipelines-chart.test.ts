@@ -118,12 +118,14 @@ describe('PipelinesChart', () => {
     ]);
   });
 
-  test('each job creates its SparkApplication, owned by the workflow, and waits for its final state', () => {
+  test('each job applies its SparkApplication, owned by the workflow, and waits for its final state', () => {
     expect(templateNamed('spark-load-a').resource).toMatchObject({
-      action: 'create',
+      // Apply: a retried step finds its application and waits for it again, instead of AlreadyExists.
+      action: 'apply',
       setOwnerReference: true,
       successCondition: 'status.applicationState.state == COMPLETED',
-      failureCondition: 'status.applicationState.state in (FAILED, SUBMISSION_FAILED, UNKNOWN)',
+      // FAILED only: SUBMISSION_FAILED and UNKNOWN are states the operator itself retries or recovers from.
+      failureCondition: 'status.applicationState.state == FAILED',
     });
   });
 

@@ -34,8 +34,13 @@ export const ENTRYPOINT = 'main';
 
 /** Argo's condition on the SparkApplication status that ends a job successfully. */
 export const SUCCESS_CONDITION = 'status.applicationState.state == COMPLETED';
-/** …and unsuccessfully (the operator's own retries are exhausted by then). */
-export const FAILURE_CONDITION = 'status.applicationState.state in (FAILED, SUBMISSION_FAILED, UNKNOWN)';
+/**
+ * …and unsuccessfully: only `FAILED`, the operator's final state once its own retries (restart policy
+ * `onFailureRetries`, `onSubmissionFailureRetries`) are exhausted. `SUBMISSION_FAILED` is transient (the operator
+ * resubmits, then moves to `FAILED`), and so is `UNKNOWN` (the driver pod's state could not be read, e.g. its node
+ * went away); failing on them would end runs the operator was about to recover.
+ */
+export const FAILURE_CONDITION = 'status.applicationState.state == FAILED';
 
 /** Seconds a successful run (and, through the owner reference, its SparkApplications) is kept. */
 export const TTL_AFTER_SUCCESS_SECONDS = 24 * 3600;
@@ -73,7 +78,10 @@ export function sparkApplicationStep(step: SparkApplicationStep): WorkflowTempla
   return {
     name: step.name,
     resource: {
-      action: WorkflowTemplateSpecTemplatesResourceAction.CREATE,
+      // Apply, not create: an Argo retry of this step (its pod lost with its node, an API error) re-applies the same
+      // application, which exists already, and waits for it again instead of failing on AlreadyExists or starting a
+      // second copy of a job that is still running.
+      action: WorkflowTemplateSpecTemplatesResourceAction.APPLY,
       // Deleting the workflow (its TTL) deletes the application and its pods.
       setOwnerReference: true,
       successCondition: SUCCESS_CONDITION,

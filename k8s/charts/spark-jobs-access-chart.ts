@@ -22,8 +22,21 @@ export const INSTANCE_METADATA_CIDR = '169.254.169.254/32';
  */
 export const EKS_DEFAULT_SERVICE_CIDRS = ['10.100.0.0/16', '172.20.0.0/16'] as const;
 
-/** Verbs Spark's driver uses on the objects it creates for its executors. */
-const DRIVER_VERBS = ['create', 'get', 'list', 'watch', 'delete', 'deletecollection'];
+/**
+ * Verbs Spark's driver uses on the objects it creates for its executors: those of the Role the Spark Operator 2.5.2
+ * chart creates for job service accounts (templates/spark/rbac.yaml). `update` and `patch` are needed by Spark's
+ * Kubernetes client (executor pod labels on decommissioning, owner references of reused claims and config maps).
+ */
+export const DRIVER_VERBS = [
+  'create',
+  'get',
+  'list',
+  'watch',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+] as const;
 
 /** Object names; other charts and reviewers refer to them. */
 export const SPARK_JOBS_ACCESS_NAMES = {
@@ -57,14 +70,13 @@ export class SparkJobsAccessChart extends EnvironmentChart {
     const names = SPARK_JOBS_ACCESS_NAMES;
 
     // --- RBAC ---------------------------------------------------------------------------------------------------
-    // Spark's driver creates, watches and deletes its executor pods and the services, config maps and volume claims
-    // that go with them. Nothing else: no secrets (credentials come from IRSA), no patch (only needed with
-    // spark.kubernetes.executor.decommissionLabel, which the kit does not set).
+    // Spark's driver creates, watches, updates and deletes its executor pods and the services, config maps and volume
+    // claims that go with them. Nothing else: no secrets (credentials come from IRSA).
     this.role('SparkDriver', names.sparkDriverRole, WORKLOADS.sparkJobRunner, [
       {
         apiGroups: [''],
         resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims'],
-        verbs: DRIVER_VERBS,
+        verbs: [...DRIVER_VERBS],
       },
     ]);
 

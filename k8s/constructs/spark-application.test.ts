@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { NODE_POOLS, SPARK_RUNTIME, assetOf, assetUri, runtimeImage } from '../../config';
+import { ETL_IMAGE_ARCHITECTURES, NODE_POOLS, SPARK_RUNTIME, assetOf, assetUri, runtimeImage } from '../../config';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import { SIZE_PRESETS } from '../../config/pipelines/presets';
 import { DEV } from '../testing';
@@ -176,17 +176,31 @@ describe('sparkApplicationManifest', () => {
     const tolerationOf = (pool: (typeof NODE_POOLS)[keyof typeof NODE_POOLS]) => [
       { key: pool.taint.key, operator: 'Equal', value: pool.taint.value, effect: pool.taint.effect },
     ];
+    // Arc's image is amd64 only: its pods also select x86 nodes of their pools.
     expect(driver.nodeSelector).toEqual({
       [NODE_POOLS.sparkDriver.label.key]: NODE_POOLS.sparkDriver.label.value,
+      'kubernetes.io/arch': 'amd64',
     });
     expect(driver.tolerations).toEqual(tolerationOf(NODE_POOLS.sparkDriver));
     expect(driver.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
     expect(NODE_POOLS.sparkDriver.capacityTypes).toEqual(['on-demand']);
     expect(executor.nodeSelector).toEqual({
       [NODE_POOLS.sparkExecutor.label.key]: NODE_POOLS.sparkExecutor.label.value,
+      'kubernetes.io/arch': 'amd64',
     });
     expect(executor.tolerations).toEqual(tolerationOf(NODE_POOLS.sparkExecutor));
     expect(executor.annotations).toBeUndefined();
+  });
+
+  test('SQL and PySpark pods (multi-arch spark-runtime image) run on x86 or Graviton, Arc pods on x86 only', () => {
+    for (const runtime of ['sql', 'pyspark'] as const) {
+      const files = runtime === 'sql' ? ['demo/01_stage.sql'] : ['demo/count.py'];
+      const { driver, executor } = manifest(job({ runtime, files })).spec;
+      expect(driver.nodeSelector).not.toHaveProperty('kubernetes.io/arch');
+      expect(executor.nodeSelector).not.toHaveProperty('kubernetes.io/arch');
+    }
+    expect(ETL_IMAGE_ARCHITECTURES['arc-runtime']).toEqual(['amd64']);
+    expect(manifest(job()).spec.executor.nodeSelector['kubernetes.io/arch']).toBe('amd64');
   });
 
   test('enables decommissioning, bounded dynamic allocation, the magic committer and S3 event logs', () => {

@@ -198,7 +198,7 @@ export function buildSparkApplication(options: SparkApplicationOptions): SparkAp
     securityContext: sparkContainerSecurityContext(profile),
     volumeMounts,
   };
-  const driverPlacement = poolPlacement(DRIVER_POOL);
+  const driverPlacement = poolPlacement(DRIVER_POOL, profile.architectures);
   const driver: SparkApplicationSpecDriver = {
     ...common,
     ...cpuFields(resources.driver.cores),
@@ -209,7 +209,7 @@ export function buildSparkApplication(options: SparkApplicationOptions): SparkAp
     tolerations: driverPlacement.tolerations,
     template: ephemeralStorageTemplate('spark-kubernetes-driver', resources.localStorage),
   };
-  const executorPlacement = poolPlacement(EXECUTOR_POOL);
+  const executorPlacement = poolPlacement(EXECUTOR_POOL, profile.architectures);
   const override = options.executorOverride;
   const executor: SparkApplicationSpecExecutor = {
     ...common,

@@ -1,9 +1,12 @@
 import type { EnvironmentConfig } from '../../config';
 import {
+  ARCH_LABEL_KEY,
+  ETL_IMAGE_ARCHITECTURES,
   NODE_POOLS,
   S3_PREFIXES,
   SPARK_RUNTIME as SPARK_RUNTIME_PINS,
   datalakeBucketName,
+  type Architecture,
   type NodePoolPlacement,
 } from '../../config';
 import type { Runtime, SparkResources } from '../../config/pipelines/model';
@@ -97,6 +100,11 @@ export interface RuntimeProfile {
    * there) and whose image layout the kit does not control.
    */
   readonly readOnlyRootFilesystem: boolean;
+  /**
+   * CPU architectures the runtime image is built for (config/images.ts ETL_IMAGE_ARCHITECTURES); its pods select
+   * them when their pool launches more.
+   */
+  readonly architectures: readonly Architecture[];
 }
 
 /** Spark version of the spark-runtime image (config/spark-runtime.ts). */
@@ -111,6 +119,7 @@ const SPARK_RUNTIME: RuntimeProfile = {
   cloudCommitters: true,
   deltaLake: true,
   readOnlyRootFilesystem: true,
+  architectures: ETL_IMAGE_ARCHITECTURES['spark-runtime'],
 };
 
 /** The profile of each job runtime. */
@@ -123,6 +132,8 @@ export const RUNTIME_PROFILES: Readonly<Record<Runtime, RuntimeProfile>> = {
     cloudCommitters: false,
     deltaLake: true,
     readOnlyRootFilesystem: false,
+    // ghcr.io/tripl-ai/arc is amd64 only: Arc pods stay on x86 nodes of their pools.
+    architectures: ETL_IMAGE_ARCHITECTURES['arc-runtime'],
   },
   sql: SPARK_RUNTIME,
   pyspark: SPARK_RUNTIME,
@@ -200,13 +211,29 @@ export interface Toleration {
   readonly effect: string;
 }
 
-/** nodeSelector and tolerations that place a pod on one of the kit's NodePools (and only there). */
-export function poolPlacement(pool: NodePoolPlacement): {
+/**
+ * nodeSelector and tolerations that place a pod on one of the kit's NodePools (and only there); with
+ * `architectures`, also on that architecture when the pool launches others too (an image built for amd64 only).
+ */
+export function poolPlacement(
+  pool: NodePoolPlacement,
+  architectures: readonly Architecture[] = pool.architectures,
+): {
   nodeSelector: Record<string, string>;
   tolerations: Toleration[];
 } {
+  const usable = pool.architectures.filter((arch) => architectures.includes(arch));
+  if (usable.length === 0) {
+    throw new Error(
+      `pool ${pool.name} launches ${pool.architectures.join(', ')}, none of the image's architectures ` +
+        `(${architectures.join(', ')}); build the image for one of them or add it to the pool`,
+    );
+  }
+  // A selector can name one value: with several usable architectures the pool's own requirement suffices.
+  const arch: Record<string, string> =
+    usable.length === 1 && usable.length < pool.architectures.length ? { [ARCH_LABEL_KEY]: usable[0] } : {};
   return {
-    nodeSelector: { [pool.label.key]: pool.label.value },
+    nodeSelector: { [pool.label.key]: pool.label.value, ...arch },
     tolerations: [
       { key: pool.taint.key, operator: 'Equal', value: pool.taint.value, effect: pool.taint.effect },
     ],

@@ -13,6 +13,7 @@ import { podIdentityCheck } from './pod-identity';
 import { s3LocationsCheck } from './s3-locations';
 import { secretsConfigMapsCheck } from './secrets-config-maps';
 import { serviceAccountsCheck } from './service-accounts';
+import { sparkDirectoriesCheck } from './spark-directories';
 
 export type { ReferenceCheck, ReferenceCheckResult, ReferenceInput } from './model';
 
@@ -24,6 +25,7 @@ export const REFERENCE_CHECKS: readonly ReferenceCheck[] = [
   podIdentityCheck,
   nodePlacementCheck,
   s3LocationsCheck,
+  sparkDirectoriesCheck,
   secretsConfigMapsCheck,
   namespacesCheck,
 ];

@@ -1,43 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import { nodePlacementCheck } from './node-placement';
-import { copyDist, editJson, lines, replaceText, runOn, setIn, writeYaml } from './testing';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { copyDist, editJson, editYaml, lines, replaceText, runOn, setIn } from './testing';
 
 const NYC_TAXI = 'k8s/dev/dev-pipelines/WorkflowTemplate.nyc-taxi.yaml';
 const SPARK_APP =
   'WorkflowTemplate/spark-jobs/nyc-taxi templates[1] SparkApplication/spark-jobs/{{workflow.name}}-trips-per-day-zone';
 
-/** A Karpenter NodePool as the k8s layer will render it. */
-function nodePool(name: string, capacityTypes: string[]): object {
-  return {
-    apiVersion: 'karpenter.sh/v1',
-    kind: 'NodePool',
-    metadata: { name },
-    spec: {
-      template: {
-        metadata: { labels: { 'sql-etl-on-eks/pool': name } },
-        spec: {
-          nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' },
-          requirements: [
-            { key: 'karpenter.sh/capacity-type', operator: 'In', values: capacityTypes },
-            { key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] },
-          ],
-          taints: [{ key: 'sql-etl-on-eks/pool', value: name, effect: 'NoSchedule' }],
-        },
-      },
-    },
-  };
-}
-
 describe('node-placement', () => {
-  test('every placement of the committed dist/ fits a node group or a declared Karpenter pool', () => {
+  test('every placement of the committed dist/ fits a node group or a NodePool of dist/', () => {
     const result = runOn(nodePlacementCheck);
     expect(lines(result)).toEqual([]);
     // Spark drivers/executors, Argo templates, Helm components and the CoreDNS add-on of both environments.
     expect(result.checked).toBeGreaterThan(80);
-    expect(result.notes).toEqual([
-      'node placement of dev, prod checked against the node groups and the Karpenter pools declared in ' +
-        'config/scheduling.ts (spark-driver, spark-executor, notebooks): dist/k8s has no NodePool manifest yet',
-    ]);
+    expect(result.notes).toEqual([]);
   });
 
   test('fails on a Spark executor selecting a pool that does not exist', () => {
@@ -45,12 +22,13 @@ describe('node-placement', () => {
     replaceText(dist, NYC_TAXI, 'sql-etl-on-eks/pool: spark-executor\n', 'sql-etl-on-eks/pool: spark-exec\n');
     expect(lines(runOn(nodePlacementCheck, dist))).toEqual([
       `dist/${NYC_TAXI}  ${SPARK_APP}  spec.executor: no node group or NodePool admits this pod: ` +
-        'aws_eks_node_group.system_nodes (dev-cluster): no label sql-etl-on-eks/pool=spark-exec, taint ' +
-        'CriticalAddonsOnly=true:NoSchedule not tolerated; NodePool/spark-driver (config/scheduling.ts): no label ' +
-        'sql-etl-on-eks/pool=spark-exec (has spark-driver), taint sql-etl-on-eks/pool=spark-driver:NoSchedule not ' +
-        'tolerated; NodePool/spark-executor (config/scheduling.ts): no label sql-etl-on-eks/pool=spark-exec (has ' +
-        'spark-executor); NodePool/notebooks (config/scheduling.ts): no label sql-etl-on-eks/pool=spark-exec (has ' +
-        'notebooks), taint sql-etl-on-eks/pool=notebooks:NoSchedule not tolerated',
+        'aws_eks_node_group.system_nodes (dev-cluster): no label sql-etl-on-eks/pool=spark-exec, no label ' +
+        'kubernetes.io/arch=amd64 (has arm64), taint CriticalAddonsOnly=true:NoSchedule not tolerated; ' +
+        'NodePool/notebooks: no label ' +
+        'sql-etl-on-eks/pool=spark-exec (has notebooks), taint sql-etl-on-eks/pool=notebooks:NoSchedule not ' +
+        'tolerated; NodePool/spark-driver: no label sql-etl-on-eks/pool=spark-exec (has spark-driver), taint ' +
+        'sql-etl-on-eks/pool=spark-driver:NoSchedule not tolerated; NodePool/spark-executor: no label ' +
+        'sql-etl-on-eks/pool=spark-exec (has spark-executor)',
     ]);
   });
 
@@ -64,7 +42,7 @@ describe('node-placement', () => {
     );
     expect(lines(runOn(nodePlacementCheck, dist))).toEqual([
       expect.stringMatching(
-        /spec\.driver: no node group or NodePool admits this pod: .*NodePool\/spark-driver \(config\/scheduling\.ts\): no label karpenter\.sh\/capacity-type=spot \(has on-demand\);/,
+        /spec\.driver: no node group or NodePool admits this pod: .*NodePool\/spark-driver: no label karpenter\.sh\/capacity-type=spot \(has on-demand\)/,
       ),
     ]);
   });
@@ -91,28 +69,36 @@ describe('node-placement', () => {
     ]);
   });
 
-  test('uses the NodePool manifests once dist/k8s has them, instead of config/scheduling.ts', () => {
+  test('reads the NodePools from dist/ alone: a pool missing there fails every pod that needs it', () => {
     const dist = copyDist();
-    // Only the driver pool is rendered: every executor and notebook placement of dev must now fail.
-    writeYaml(
-      dist,
-      'k8s/dev/dev-node-pools/NodePool.spark-driver.yaml',
-      nodePool('spark-driver', ['on-demand']),
+    fs.rmSync(path.join(dist, 'k8s/dev/dev-karpenter/NodePool.spark-executor.yaml'));
+    const found = lines(runOn(nodePlacementCheck, dist));
+    expect(found.length).toBeGreaterThan(3);
+    // Every executor of dev fails (no source admits it, and its toleration matches no taint), nothing of prod.
+    expect(found.every((line) => line.includes('/dev') && line.includes('spec.executor: '))).toBe(true);
+    expect(found.filter((line) => line.includes('spec.executor: no node group')).length).toBe(
+      found.filter((line) => line.includes('spec.executor: toleration')).length,
     );
-    const result = runOn(nodePlacementCheck, dist);
-    expect(result.notes).toEqual([
-      'node placement of prod checked against the node groups and the Karpenter pools declared in ' +
-        'config/scheduling.ts (spark-driver, spark-executor, notebooks): dist/k8s has no NodePool manifest yet',
-    ]);
-    const found = lines(result);
-    expect(found.length).toBeGreaterThan(5);
-    expect(found.every((line) => line.includes('/dev') && !line.includes('(config/scheduling.ts)'))).toBe(
-      true,
-    );
-    expect(found.some((line) => line.includes('helm_release.jupyterhub  values.singleuser:'))).toBe(true);
+  });
+
+  test('fails on an Arc executor (amd64-only image) when its pool launches Graviton only', () => {
+    const dist = copyDist();
+    editYaml(dist, 'k8s/dev/dev-karpenter/NodePool.spark-executor.yaml', (pool) => {
+      const spec = (
+        pool.spec as { template: { spec: { requirements: { key: string; values: string[] }[] } } }
+      ).template.spec;
+      spec.requirements.find((r) => r.key === 'kubernetes.io/arch')!.values = ['arm64'];
+    });
+    const found = lines(runOn(nodePlacementCheck, dist));
+    expect(found.length).toBeGreaterThan(0);
+    // Arc jobs (nyc-taxi, customer-scd2 notebooks) select amd64; PySpark and SQL jobs run on either and still fit.
+    expect(found.some((line) => line.includes('WorkflowTemplate.nyc-taxi.yaml'))).toBe(true);
+    expect(found.some((line) => line.includes('WorkflowTemplate.word-count.yaml'))).toBe(false);
+    expect(found.some((line) => line.includes('WorkflowTemplate.customer-scd2-sql.yaml'))).toBe(false);
     expect(
-      found.some((line) => line.includes('spec.executor: no node group or NodePool admits this pod')),
+      found.every((line) =>
+        line.includes('NodePool/spark-executor: no label kubernetes.io/arch=amd64 (has arm64)'),
+      ),
     ).toBe(true);
-    expect(found.some((line) => line.includes('spec.driver:'))).toBe(false);
   });
 });

@@ -1,4 +1,3 @@
-import { NODE_POOLS } from '../../config/scheduling';
 import type { Problem } from '../problem';
 import { formatPath } from '../problem';
 import { helmPlacements, valuesPath } from './helm';
@@ -123,46 +122,26 @@ function nodePoolSource(manifest: Readonly<Json>, name: string): NodeSource {
   return { name: `NodePool/${name}`, labels, openPrefixes: KARPENTER_OPEN, taints };
 }
 
-/** The pools declared in config/scheduling.ts, as their NodePools will label and taint their nodes. */
-function declaredPoolSources(): NodeSource[] {
-  return Object.values(NODE_POOLS).map((pool) => ({
-    name: `NodePool/${pool.name} (config/scheduling.ts)`,
-    labels: new Map<string, Allowed>([
-      [pool.label.key, set(pool.label.value)],
-      ['karpenter.sh/nodepool', set(pool.name)],
-      ['karpenter.sh/capacity-type', set(...pool.capacityTypes)],
-      ['kubernetes.io/arch', set('amd64', 'arm64')],
-      ['kubernetes.io/os', set('linux')],
-    ]),
-    openPrefixes: KARPENTER_OPEN,
-    taints: [pool.taint],
-  }));
-}
-
-/** The node sources of an environment and whether the Karpenter ones come from config (no NodePool manifests yet). */
-export function nodeSources(environment: ReferenceEnvironment): { sources: NodeSource[]; declared: boolean } {
+/**
+ * The node sources of an environment, read from dist/ alone: every `aws_eks_node_group` of its Terraform stacks and
+ * every Karpenter NodePool of its manifests. A pod that only a NodePool missing from dist/ would admit is reported.
+ */
+export function nodeSources(environment: ReferenceEnvironment): NodeSource[] {
   const groups = resourcesOfType(environment, 'aws_eks_node_group').map((r) =>
     nodeGroupSource(r.values, `${r.address} (${r.stack})`),
   );
-  const pools = environment.objects.filter(
-    (o) =>
-      o.manifest.kind === 'NodePool' &&
-      typeof o.manifest.apiVersion === 'string' &&
-      o.manifest.apiVersion.startsWith('karpenter.sh/'),
-  );
-  if (pools.length > 0) {
-    return {
-      sources: [
-        ...groups,
-        ...pools.map((o) => {
-          const name = asObject(o.manifest.metadata)?.name;
-          return nodePoolSource(o.manifest, typeof name === 'string' ? name : '(no name)');
-        }),
-      ],
-      declared: false,
-    };
-  }
-  return { sources: [...groups, ...declaredPoolSources()], declared: true };
+  const pools = environment.objects
+    .filter(
+      (o) =>
+        o.manifest.kind === 'NodePool' &&
+        typeof o.manifest.apiVersion === 'string' &&
+        o.manifest.apiVersion.startsWith('karpenter.sh/'),
+    )
+    .map((o) => {
+      const name = asObject(o.manifest.metadata)?.name;
+      return nodePoolSource(o.manifest, typeof name === 'string' ? name : '(no name)');
+    });
+  return [...groups, ...pools];
 }
 
 function allows(source: NodeSource, key: string, value?: string): boolean {
@@ -229,11 +208,13 @@ function rejections(source: NodeSource, placement: Placement): string[] {
 function placementProblems(placement: Placement, sources: readonly NodeSource[]): string[] {
   const messages: string[] = [];
   const verdicts = sources.map((s) => ({ source: s, reasons: rejections(s, placement) }));
-  if (sources.length > 0 && !verdicts.some((v) => v.reasons.length === 0)) {
+  if (!verdicts.some((v) => v.reasons.length === 0)) {
     messages.push(
       (isEmptyPlacement(placement) ? 'no nodeSelector or toleration, and ' : '') +
         'no node group or NodePool admits this pod: ' +
-        verdicts.map((v) => `${v.source.name}: ${v.reasons.join(', ')}`).join('; '),
+        (sources.length === 0
+          ? 'dist/ defines no aws_eks_node_group and no NodePool for this environment'
+          : verdicts.map((v) => `${v.source.name}: ${v.reasons.join(', ')}`).join('; ')),
     );
   }
   const taints = sources.flatMap((s) => s.taints);
@@ -279,8 +260,8 @@ function addonPlacements(configuration: unknown): { path: Segments; placement: P
  * Every placement (nodeSelector, required node affinity, tolerations) of every pod-bearing manifest (core workloads,
  * SparkApplication driver and executor, Argo templates), of the recognised Helm values and of EKS add-on
  * configuration can be met by some node source: an `aws_eks_node_group` of dist/terraform (labels, taints, and the
- * labels EKS derives) or a Karpenter NodePool of dist/k8s. Until NodePool manifests exist, the pools declared in
- * config/scheduling.ts NODE_POOLS stand in for them, and the summary says so. Well-known labels (zone, hostname,
+ * labels EKS derives) or a Karpenter NodePool of dist/k8s, both read from dist/ alone (never from config/). Well-known
+ * labels (zone, hostname,
  * Karpenter instance labels) are open; arch and capacity type only as the source allows. A toleration must match a
  * taint some source sets (Kubernetes' own taints excepted).
  */
@@ -290,11 +271,9 @@ export const nodePlacementCheck: ReferenceCheck = {
     'nodeSelector, node affinity and tolerations match the labels and taints of a node group or NodePool',
   run(input) {
     const problems: Problem[] = [];
-    const declaredIn: string[] = [];
     let checked = 0;
     for (const environment of input.environments) {
-      const { sources, declared } = nodeSources(environment);
-      if (declared) declaredIn.push(environment.env);
+      const sources = nodeSources(environment);
       const check = (placement: Placement, file: string, object: string, where: string): void => {
         checked += 1;
         for (const message of placementProblems(placement, sources)) {
@@ -317,19 +296,6 @@ export const nodePlacementCheck: ReferenceCheck = {
         }
       }
     }
-    const pools = Object.values(NODE_POOLS)
-      .map((p) => p.name)
-      .join(', ');
-    return {
-      problems,
-      checked,
-      notes:
-        declaredIn.length === 0
-          ? []
-          : [
-              `node placement of ${declaredIn.join(', ')} checked against the node groups and the Karpenter pools ` +
-                `declared in config/scheduling.ts (${pools}): dist/k8s has no NodePool manifest yet`,
-            ],
-    };
+    return { problems, checked, notes: [] };
   },
 };

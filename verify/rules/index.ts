@@ -68,9 +68,11 @@ import { ARGO_001 } from './argo-001-ttl-strategy';
 import { ARGO_002 } from './argo-002-pod-gc';
 import { ARGO_003 } from './argo-003-retry-backoff';
 import { ARGO_004 } from './argo-004-no-pod-spec-patch';
+import { ARGO_005 } from './argo-005-spark-step-retry-safe';
 import { SPARK_001 } from './spark-001-driver-placement';
 import { SPARK_002 } from './spark-002-encryption';
 import { SPARK_003 } from './spark-003-service-account';
+import { SPARK_004 } from './spark-004-operator-denied-conf';
 
 /** Every rule, in report order. */
 export const RULES: readonly Rule[] = [
@@ -139,7 +141,9 @@ export const RULES: readonly Rule[] = [
   ARGO_002,
   ARGO_003,
   ARGO_004,
+  ARGO_005,
   SPARK_001,
   SPARK_002,
   SPARK_003,
+  SPARK_004,
 ];

@@ -75,7 +75,10 @@ export interface ArgoWorkflowsValues {
   };
   readonly controller: ArgoComponent & {
     readonly workflowNamespaces: readonly string[];
-    /** `Secure`: workflows may only reference WorkflowTemplates, whose content is reviewed in Git. */
+    /**
+     * `Strict`: workflows may only reference WorkflowTemplates (reviewed in Git), and each keeps the template spec it
+     * stored when it started. `Secure` would error every running workflow whose template Argo CD updates.
+     */
     readonly workflowRestrictions: { readonly templateReferencing: 'Strict' | 'Secure' };
     readonly workflowDefaults: {
       readonly spec: {
@@ -129,6 +132,9 @@ const argoComponent = (env: EnvironmentConfig, res: Resources, readOnlyRoot: boo
   securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: readOnlyRoot }),
 });
 
+/** Argo's `workflowRestrictions.templateReferencing` (README, "Add a pipeline", states what it means for users). */
+export const ARGO_TEMPLATE_REFERENCING = 'Strict';
+
 /**
  * Argo Workflows: controller for the ETL namespace, UI with Cognito SSO only, artifacts and archived logs in the
  * assets bucket through the SDK's credential chain (EKS Pod Identity), no ingress (the k8s layer's ALB ingress).
@@ -150,7 +156,9 @@ export function argoWorkflowsValues(
       ...argoComponent(env, resources('200m', '256Mi', '1', '1Gi'), true),
       workflowNamespaces: [NAMESPACES.sparkJobs],
       // Workflows may only run WorkflowTemplates (reviewed in Git), not arbitrary inline pods under the job roles.
-      workflowRestrictions: { templateReferencing: 'Secure' },
+      // Strict, not Secure: a running workflow keeps the spec it started with when a sync changes its template
+      // (Secure fails it instead), which is what the README promises for a changed job.
+      workflowRestrictions: { templateReferencing: ARGO_TEMPLATE_REFERENCING },
       workflowDefaults: {
         spec: {
           serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
