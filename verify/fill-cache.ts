@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   }
   console.log(summarizeFill(result, DEFAULT_MIRROR_DIR));
   const charts = fillChartCache();
-  console.log(`upstream cache: ${charts.copied.length} Helm charts copied (${charts.copied.join(', ') || 'none'})`);
+  console.log(
+    `upstream cache: ${charts.copied.length} Helm charts copied (${charts.copied.join(', ') || 'none'})`,
+  );
 }
 
 main().catch((error: unknown) => {
