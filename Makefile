@@ -15,7 +15,9 @@ STAGE    := $(BUILD)/dist
 ENVIRONMENTS ?=
 export ENVIRONMENTS
 
-.PHONY: synth test typecheck lint format unit verify cache imports schema pins lock diff drift bench clean
+ENGINES  := .cache/engines/bin
+
+.PHONY: engines synth test typecheck lint format unit verify cache imports schema pins lock diff drift bench clean
 
 ## synth: write dist/ for every environment. Both apps write into a staging folder that replaces dist/ only when
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
@@ -102,6 +104,16 @@ drift:
 ## bench: median wall time of a full synth (direct) vs the cdktf + cdk8s CLIs, and of verify.
 bench: cache
 	$(TSX) verify/bench.ts
+
+## engines: kube-apiserver v1.35.4, etcd v3.6.16 and Helm v4.3.2 built from their Go modules (pinned by the go.sum of
+## engines/<name>/) into .cache/engines/bin, at low priority; rebuilt only when a go.mod or go.sum is newer.
+engines: $(ENGINES)/kube-apiserver $(ENGINES)/etcd $(ENGINES)/helm
+$(ENGINES)/kube-apiserver: engines/apiserver/go.mod engines/apiserver/go.sum
+	cd engines/apiserver && GOTOOLCHAIN=local GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -o ../../$@ k8s.io/kubernetes/cmd/kube-apiserver
+$(ENGINES)/etcd: engines/etcd/go.mod engines/etcd/go.sum
+	cd engines/etcd && GOTOOLCHAIN=local GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -o ../../$@ go.etcd.io/etcd/server/v3
+$(ENGINES)/helm: engines/helm/go.mod engines/helm/go.sum
+	cd engines/helm && GOTOOLCHAIN=local GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -o ../../$@ helm.sh/helm/v4/cmd/helm
 
 clean:
 	rm -rf $(BUILD) .cache reports cdktf.out

@@ -1,8 +1,9 @@
 /**
- * `make cache`: copies the pinned upstream CRDs and schemas into .cache/upstream from the shared mirror, downloading
+ * `make cache`: copies the pinned upstream CRDs, schemas and Helm charts into .cache/upstream from the shared mirror, downloading
  * what the mirror lacks. Prints one warning per unavailable file and a summary; exits 0 even when some are missing,
  * because verify reports exactly which kinds it then cannot check.
  */
+import { fillChartCache } from './chart-cache';
 import { DEFAULT_MIRROR_DIR, fillUpstreamCache, summarizeFill } from './upstream-cache';
 
 async function main(): Promise<void> {
@@ -11,6 +12,10 @@ async function main(): Promise<void> {
     console.warn(`warning: ${path} unavailable: ${reason}`);
   }
   console.log(summarizeFill(result, DEFAULT_MIRROR_DIR));
+  const charts = fillChartCache();
+  console.log(
+    `upstream cache: ${charts.copied.length} Helm charts copied (${charts.copied.join(', ') || 'none'})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -2,31 +2,12 @@ import type { ValidateFunction } from 'ajv';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import type { UpstreamFile } from '../config/upstream';
-import { UPSTREAM_SCHEMAS } from '../config/upstream';
+import { requireChartDir } from './chart-cache';
+import type { ChartValuesModel } from './chart-values';
+import { loadChartValuesModel, mergeValues, unknownValueKeys } from './chart-values';
 import { formatPath } from './problem';
 import { formatAjvErrors } from './schemas';
-import { DEFAULT_CACHE_DIR, UpstreamCacheError, readCachedUpstream } from './upstream-cache';
-
-/** A Helm chart whose values schema is pinned, and the chart version that schema belongs to. */
-export interface PinnedValuesSchema {
-  /** The chart name as a `helm_release` names it. */
-  readonly chart: string;
-  /** The chart version the schema was read from. */
-  readonly version: string;
-  /** The pinned schema file. */
-  readonly file: UpstreamFile;
-}
-
-/** Pinned values schemas, from `UPSTREAM_SCHEMAS` paths of the form `schemas/<chart>-chart-<version>/…`. */
-export const PINNED_VALUES_SCHEMAS: readonly PinnedValuesSchema[] = Object.values(UPSTREAM_SCHEMAS).flatMap(
-  (file) => {
-    const match = /^schemas\/(.+)-chart-([^/]+)\//.exec(file.path);
-    return match === null ? [] : [{ chart: match[1], version: match[2], file }];
-  },
-);
-
-const compiled = new Map<string, ValidateFunction>();
+import { DEFAULT_CACHE_DIR, UpstreamCacheError } from './upstream-cache';
 
 /** One problem with the values of a `helm_release`. */
 export interface HelmValuesProblem {
@@ -36,11 +17,15 @@ export interface HelmValuesProblem {
   readonly message: string;
 }
 
+const models = new Map<string, ChartValuesModel>();
+const validators = new Map<string, ValidateFunction>();
+
 /**
- * Checks the `values` documents of every `helm_release` in a cdktf stack whose chart has a pinned values schema: the
- * release uses the pinned chart version, and each values document fits the schema. The schema's `required` lists
- * describe the values merged with the chart's defaults, which dist/ does not hold, so they are not enforced here;
- * types, enums and unknown keys (a misspelt key Helm would otherwise ignore) are.
+ * Checks the values of every `helm_release` in a cdktf stack against the released chart it names
+ * (`<cache>/charts/<chart>-<version>`, filled by `make cache`): each values document is merged over the chart's
+ * defaults and the result validated against the chart's values.schema.json when it ships one (as Helm does before
+ * rendering), and every key the documents set must be one the chart defaults, declares in its schema, or reads in a
+ * template (Helm ignores any other key without a word, so a misspelt key would silently keep the default).
  */
 export function checkHelmValues(stack: unknown, cacheDir: string = DEFAULT_CACHE_DIR): HelmValuesProblem[] {
   const releases = (stack as { resource?: { helm_release?: unknown } } | null)?.resource?.helm_release;
@@ -54,32 +39,29 @@ export function checkHelmValues(stack: unknown, cacheDir: string = DEFAULT_CACHE
       version?: unknown;
       values?: unknown;
     };
-    const pinned = PINNED_VALUES_SCHEMAS.find((schema) => schema.chart === chart);
-    if (pinned === undefined) {
+    const object = `helm_release.${name}`;
+    if (typeof chart !== 'string' || typeof version !== 'string') {
+      problems.push({ object, message: 'chart and version must be pinned strings' });
       continue;
     }
-    const object = `helm_release.${name}`;
-    if (version !== pinned.version) {
-      problems.push({
-        object,
-        message:
-          `version: chart ${pinned.chart} ${String(version)} is not the version whose values schema is pinned ` +
-          `(${pinned.version}); pin the chart and config/upstream.ts together`,
-      });
-    }
-    let validate: ValidateFunction;
+    let model: ChartValuesModel;
+    let dir: string;
     try {
-      validate = valuesValidator(pinned.file, cacheDir);
+      dir = requireChartDir(chart, version, cacheDir);
+      model = models.get(dir) ?? loadChartValuesModel(dir);
+      models.set(dir, model);
     } catch (error) {
       if (error instanceof UpstreamCacheError) {
-        problems.push({ object, message: `values schema unavailable: ${error.message}` });
+        problems.push({ object, message: error.message });
         continue;
       }
       throw error;
     }
+    let merged: unknown = model.defaults;
     (Array.isArray(values) ? (values as unknown[]) : []).forEach((text, i) => {
       const where = formatPath(['values', i]);
       if (typeof text !== 'string') {
+        problems.push({ object, message: `${where}: a values document must be a YAML string` });
         return;
       }
       let document: unknown;
@@ -92,41 +74,33 @@ export function checkHelmValues(stack: unknown, cacheDir: string = DEFAULT_CACHE
         });
         return;
       }
-      if (document !== null && !validate(document)) {
-        for (const message of formatAjvErrors(validate.errors ?? [], document)) {
-          problems.push({ object, message: `${where}: ${message}` });
+      for (const unknown of unknownValueKeys(model, document)) {
+        problems.push({ object, message: `${where}.${unknown.path}: ${unknown.message}` });
+      }
+      merged = mergeValues(merged, document);
+    });
+    if (model.schema !== undefined) {
+      const validate = validators.get(dir) ?? compileSchema(model.schema);
+      validators.set(dir, validate);
+      if (!validate(merged)) {
+        // Unknown keys are reported above, with the templates taken into account and a suggestion.
+        const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'additionalProperties');
+        for (const message of formatAjvErrors(errors, merged)) {
+          problems.push({
+            object,
+            message: `values merged over ${model.label} defaults, against its values.schema.json: ${message}`,
+          });
         }
       }
-    });
+    }
   }
   return problems;
 }
 
-function valuesValidator(file: UpstreamFile, cacheDir: string): ValidateFunction {
-  const key = `${cacheDir}#${file.path}`;
-  const cached = compiled.get(key);
-  if (cached !== undefined) {
-    return cached;
-  }
-  const schema = withoutRequired(parseYaml(readCachedUpstream(file.path, cacheDir)));
+function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  // `$schema` is dropped so any draft the chart names compiles with the one Ajv instance.
+  const { $schema: _ignored, ...rest } = schema;
   const ajv = new Ajv({ strict: false, allErrors: true, logger: false, code: { optimize: false } });
   addFormats(ajv);
-  const validate = ajv.compile(schema as object);
-  compiled.set(key, validate);
-  return validate;
-}
-
-/** The schema without `required` keywords (see {@link checkHelmValues}); `$schema` is dropped so any draft compiles. */
-function withoutRequired(node: unknown): unknown {
-  if (Array.isArray(node)) {
-    return node.map(withoutRequired);
-  }
-  if (node === null || typeof node !== 'object') {
-    return node;
-  }
-  return Object.fromEntries(
-    Object.entries(node as Record<string, unknown>)
-      .filter(([key, value]) => !(key === 'required' && Array.isArray(value)) && key !== '$schema')
-      .map(([key, value]) => [key, withoutRequired(value)]),
-  );
+  return ajv.compile(rest);
 }

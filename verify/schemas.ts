@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
+import { celViolations } from './cel';
 import { formatPath } from './problem';
 import type { CachedCrd } from './upstream-cache';
 import { DEFAULT_CACHE_DIR, cachedCrds } from './upstream-cache';
@@ -97,8 +98,10 @@ export class SchemaRegistry {
       return [validator];
     }
     const errors = validator(object) ? [] : formatAjvErrors(validator.errors ?? [], object);
+    // CEL rules (x-kubernetes-validations), which ajv cannot evaluate, run as the API server runs them.
+    const cel = celViolations(crd.parsed.versions.get(version), object);
     // The API server validates a custom resource's metadata as ObjectMeta, which the CRD schema leaves open.
-    return [...errors, ...validateObjectMeta(object.metadata)];
+    return [...errors, ...cel, ...validateObjectMeta(object.metadata)];
   }
 
   /** The kubernetes-models class for a core kind, or undefined when kubernetes-models has no such top-level kind. */
