@@ -2,7 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ETL_IMAGE_ARCHITECTURES, NODE_POOLS, SPARK_RUNTIME, assetOf, assetUri, runtimeImage } from '../../config';
+import {
+  ETL_IMAGE_ARCHITECTURES,
+  NODE_POOLS,
+  SPARK_RUNTIME,
+  assetOf,
+  assetUri,
+  runtimeImage,
+} from '../../config';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import { SIZE_PRESETS } from '../../config/pipelines/presets';
 import { DEV } from '../testing';
