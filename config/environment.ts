@@ -215,16 +215,8 @@ const EnvironmentFields = z.strictObject({
   edge: z
     .strictObject({
       /**
-       * DNS names of the internal-facing ALBs the load balancer controller created for the UIs. Leave out to have
-       * Terraform look the ALB up by its ingress group tag (deploy the platform first; see README).
-       * @default - looked up by tag
-       */
-      originDomains: z
-        .strictObject({ jupyterhub: z.string().optional(), argo: z.string().optional() })
-        .prefault({}),
-      /**
-       * Serve the UIs under your own domain: an ACM certificate (us-east-1) is requested and validated in this
-       * Route 53 hosted zone.
+       * Serve the UIs under your own domain: an ACM certificate (us-east-1 for CloudFront, the environment's
+       * region for the internal ALB's HTTPS listener) is requested and validated in this Route 53 hosted zone.
        * @default - the CloudFront domain names
        */
       customDomain: z

@@ -10,6 +10,7 @@ export * from './naming';
 export * from './platform-versions';
 export * from './scheduling';
 export * from './spark-runtime';
+export * from './web';
 
 /**
  * Loads and validates the shipped environments, optionally only those named (in the order given).

@@ -305,10 +305,6 @@ export function ecrRepositoryName(env: Pick<EnvironmentConfig, 'name' | 'prefix'
   return `${resourcePrefix(env)}/${image}`;
 }
 
-/** ALB ingress group shared by the web UIs (the load balancer controller tags the ALB with it). */
-export function ingressGroupName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string {
-  return `${resourcePrefix(env)}-web`;
-}
 
 /** Cognito hosted UI domain prefix; globally unique per region, hence the account id. */
 export function cognitoDomainPrefix(env: NamingInput): string {

@@ -32,6 +32,12 @@ const karpenter = (file: string): UpstreamFile => ({
   url: `${RAW}/aws/karpenter-provider-aws/v1.14.1/pkg/apis/crds/${file}`,
 });
 
+// One multi-document file with every CRD of the chart (TargetGroupBinding among them), from the chart's source.
+const loadBalancerController = (file: string): UpstreamFile => ({
+  path: `crds/aws-load-balancer-controller-v3.5.0/${file}`,
+  url: `${RAW}/aws/aws-load-balancer-controller/v3.5.0/helm/aws-load-balancer-controller/crds/${file}`,
+});
+
 /** Every CRD this kit generates bindings for or validates against. */
 export const UPSTREAM_CRDS = {
   sparkApplication: sparkOperator('sparkoperator.k8s.io_sparkapplications.yaml'),
@@ -44,6 +50,7 @@ export const UPSTREAM_CRDS = {
   appProject: argoCd('appproject-crd.yaml'),
   nodePool: karpenter('karpenter.sh_nodepools.yaml'),
   ec2NodeClass: karpenter('karpenter.k8s.aws_ec2nodeclasses.yaml'),
+  targetGroupBinding: loadBalancerController('crds.yaml'),
 } as const satisfies Record<string, UpstreamFile>;
 
 /** JSON Schemas (written as YAML) of Helm chart values. */

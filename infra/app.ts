@@ -20,9 +20,9 @@ export interface EnvironmentStacks {
   readonly cluster: ClusterStack;
   readonly workloads: WorkloadsStack;
   readonly registry: RegistryStack;
+  readonly edge: EdgeStack;
   readonly identity: IdentityStack;
   readonly platform: PlatformStack;
-  readonly edge: EdgeStack;
 }
 
 /**
@@ -50,8 +50,18 @@ export function addEnvironmentStacks(
   });
   const workloads = new WorkloadsStack(app, { env, foundation, cluster: cluster.identity });
   const registry = new RegistryStack(app, { env, foundation });
-  const identity = new IdentityStack(app, { env, foundation });
+  // The internal ALB, its target groups and CloudFront: after the cluster (its node security group admits the ALB),
+  // before identity (the Cognito clients' callback URLs are the distributions' URLs).
+  const edge = new EdgeStack(app, {
+    env,
+    foundation,
+    network: {
+      vpcId: network.vpc.id,
+      privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
+    },
+    nodeSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId,
+  });
+  const identity = new IdentityStack(app, { env, foundation, uiUrls: edge.uiUrls });
   const platform = new PlatformStack(app, { env, foundation, cluster, workloads, identity, data });
-  const edge = new EdgeStack(app, { env, foundation, identity });
-  return { foundation, network, data, assets, cluster, workloads, registry, identity, platform, edge };
+  return { foundation, network, data, assets, cluster, workloads, registry, edge, identity, platform };
 }

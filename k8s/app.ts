@@ -13,6 +13,7 @@ import { PipelinesChart } from './charts/pipelines-chart';
 import { SparkHistoryChart } from './charts/spark-history-chart';
 import { SparkJobsAccessChart } from './charts/spark-jobs-access-chart';
 import { StorageChart } from './charts/storage-chart';
+import { WebTargetsChart } from './charts/web-targets-chart';
 import { WorkloadIdentitiesChart } from './charts/workload-identities-chart';
 
 /** What one environment's Kubernetes layer is made from. */
@@ -37,6 +38,7 @@ export function addEnvironmentCharts(app: App, input: EnvironmentInput): void {
   new SparkHistoryChart(app, { env, repoRoot });
   new ArgoSsoRbacChart(app, { env });
   new ArgoCdChart(app, { env });
+  new WebTargetsChart(app, { env });
 }
 
 /**

@@ -6,6 +6,7 @@ import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-
 import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Construct } from 'constructs';
+import { EDGE_UI_HEADER } from '../../config';
 
 /** AWS managed cache policy "CachingDisabled": the UIs are dynamic and per user. */
 export const CACHING_DISABLED_POLICY_ID = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -28,7 +29,7 @@ export interface UiCustomHost {
 
 /** Props of {@link UiDistribution}. */
 export interface UiDistributionProps {
-  /** Short name of the UI (`jupyterhub`, `argo`): origin id, comment and log source name use it. */
+  /** Short name of the UI (`jupyterhub`, `argo`): origin id, comment, log source name and `X-Edge-Ui` use it. */
   readonly ui: string;
   /** Physical name stem (`<prefix>-<env>`) so two deployments in one account do not collide. */
   readonly namePrefix: string;
@@ -90,7 +91,12 @@ export class UiDistribution extends Construct {
           originId,
           domainName: props.originDomainName,
           vpcOriginConfig: { vpcOriginId: props.vpcOrigin.id },
-          customHeader: [{ name: ORIGIN_VERIFY_HEADER, value: props.originVerifyValue }],
+          // The secret header proves the request came through CloudFront; the UI header tells the shared ALB which
+          // UI's rule applies (CloudFront overwrites a viewer's header of the same name).
+          customHeader: [
+            { name: ORIGIN_VERIFY_HEADER, value: props.originVerifyValue },
+            { name: EDGE_UI_HEADER, value: ui },
+          ],
         },
       ],
       defaultCacheBehavior: {

@@ -1,21 +1,43 @@
 import { CognitoRiskConfiguration } from '@cdktf/provider-aws/lib/cognito-risk-configuration';
 import { CognitoUserGroup } from '@cdktf/provider-aws/lib/cognito-user-group';
 import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
+import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
-import { TerraformOutput } from 'cdktf';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { SSO_GROUPS, cognitoDomainPrefix, resourcePrefix } from '../../config';
+import {
+  SSO_GROUPS,
+  WEB_UIS,
+  cognitoDomainPrefix,
+  resourcePrefix,
+  secretName,
+  type WebUiName,
+} from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
+import { SECRET_RECOVERY_WINDOW_DAYS } from './edge-stack';
 import type { FoundationStack } from './foundation-stack';
+
+/** What one UI's secret in `secretName(env, 'oidc/<ui>')` holds (JSON). */
+export interface OidcClientSecret {
+  readonly client_id: string;
+  readonly client_secret: string;
+  readonly issuer: string;
+}
 
 /** Props of {@link IdentityStack}. */
 export interface IdentityStackProps extends EnvironmentStackProps {
   /**
-   * The foundation of the same environment. Nothing here uses the project key yet: Cognito encrypts user pools
-   * with an AWS-owned key and offers no customer-managed key option (only for custom sender triggers); the OIDC
-   * client secrets are stored by the edge stack, encrypted with the project key.
+   * The foundation of the same environment: its project key encrypts the OIDC client secrets. (Cognito encrypts
+   * user pools with an AWS-owned key and offers no customer-managed key option, only for custom sender triggers.)
    */
   readonly foundation: FoundationStack;
+  /**
+   * Base URL (`https://host`) of each UI, from the edge stack (or the custom domain): the app clients' callback
+   * URLs. The edge stack is applied first, so they are known when this stack is.
+   */
+  readonly uiUrls: Readonly<Record<WebUiName, string>>;
 }
 
 /** Minimum password length of the user pool (NIST SP 800-63B recommends at least 15 without MFA, 8 with). */
@@ -23,12 +45,12 @@ const MIN_PASSWORD_LENGTH = 14;
 
 /**
  * Who may sign in to the web UIs: a Cognito user pool whose users an administrator creates (nobody signs up), with
- * e-mail addresses as user names, TOTP MFA for everyone and threat protection, and its hosted sign-in domain.
+ * e-mail addresses as user names, TOTP MFA for everyone and threat protection, its hosted sign-in domain, and the
+ * app client of each UI with its secret in Secrets Manager.
  *
- * The app clients of the UIs are created by the edge stack, not here: without a custom domain their callback URLs
- * contain the CloudFront domain names, which AWS assigns only when the distributions exist, and the edge stack
- * already depends on this one. Keeping pool and clients in one stack would need a dependency cycle or a second
- * apply; this way the order is simply identity → edge and every apply converges in one pass.
+ * Order: after the edge stack. Without a custom domain the clients' callback URLs contain the CloudFront domain
+ * names, which AWS assigns only when the distributions exist, and the edge stack needs nothing from this one (the
+ * UIs sign users in themselves), so edge → identity → platform converges in one pass each.
  */
 export class IdentityStack extends EnvironmentStack {
   /** The user pool. */
@@ -39,10 +61,17 @@ export class IdentityStack extends EnvironmentStack {
   public readonly issuerUrl: string;
   /** Base URL of the hosted UI; computable from the config, so the k8s layer can derive it too. */
   public readonly hostedUiUrl: string;
+  /** Base URL of each UI (as given): the platform's Helm values use the same URLs as the callbacks. */
+  public readonly uiUrls: Readonly<Record<WebUiName, string>>;
+  /** The Cognito app client of each UI, by UI name. */
+  public readonly clients: Readonly<Record<WebUiName, CognitoUserPoolClient>>;
+  /** Secret of each UI's OIDC client (`{client_id, client_secret, issuer}`), by UI name. */
+  public readonly oidcSecrets: Readonly<Record<WebUiName, SecretsmanagerSecret>>;
 
   constructor(scope: Construct, props: IdentityStackProps) {
     super(scope, 'identity', props);
     const { env } = props;
+    this.uiUrls = props.uiUrls;
 
     this.userPool = new CognitoUserPool(this, 'UserPool', {
       name: `${resourcePrefix(env)}-users`,
@@ -104,6 +133,48 @@ export class IdentityStack extends EnvironmentStack {
 
     this.issuerUrl = `https://${this.userPool.endpoint}`;
     this.hostedUiUrl = `https://${cognitoDomainPrefix(env)}.auth.${env.region}.amazoncognito.com`;
+
+    const clients: Partial<Record<WebUiName, CognitoUserPoolClient>> = {};
+    const secrets: Partial<Record<WebUiName, SecretsmanagerSecret>> = {};
+    for (const ui of WEB_UIS) {
+      const client = new CognitoUserPoolClient(this, `${ui.id}Client`, {
+        name: `${resourcePrefix(env)}-${ui.name}`,
+        userPoolId: this.userPool.id,
+        generateSecret: true,
+        // Authorization code flow only (no implicit flow, no password or SRP flows from the app).
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthFlows: ['code'],
+        allowedOauthScopes: ['openid', 'email', 'profile'],
+        supportedIdentityProviders: ['COGNITO'],
+        callbackUrls: [`${props.uiUrls[ui.name]}${ui.callbackPath}`],
+        explicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        preventUserExistenceErrors: 'ENABLED',
+        enableTokenRevocation: true,
+      });
+      clients[ui.name] = client;
+
+      // The name stays `<prefix>/<env>/oidc/<ui>`: the k8s layer's ExternalSecrets read it.
+      const secret = new SecretsmanagerSecret(this, `${ui.id}OidcSecret`, {
+        name: secretName(env, `oidc/${ui.name}`),
+        description: `${resourcePrefix(env)}: Cognito OIDC client of ${ui.name} (client_id, client_secret, issuer)`,
+        kmsKeyId: props.foundation.projectKey.key.arn,
+        recoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS,
+      });
+      // The client secret goes from the Cognito resource to the secret version inside Terraform: it is in the state
+      // (the S3 backend, encrypted), never in code or dist/.
+      const value: OidcClientSecret = {
+        client_id: client.id,
+        client_secret: client.clientSecret,
+        issuer: this.issuerUrl,
+      };
+      new SecretsmanagerSecretVersion(this, `${ui.id}OidcSecretVersion`, {
+        secretId: secret.id,
+        secretString: Fn.jsonencode(value),
+      });
+      secrets[ui.name] = secret;
+    }
+    this.clients = clients as Record<WebUiName, CognitoUserPoolClient>;
+    this.oidcSecrets = secrets as Record<WebUiName, SecretsmanagerSecret>;
 
     new TerraformOutput(this, 'UserPoolId', {
       value: this.userPool.id,

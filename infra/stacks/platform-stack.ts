@@ -1,8 +1,8 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { Release } from '@cdktf/provider-helm/lib/release';
-import { DataTerraformRemoteStateS3, Fn, TerraformOutput } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { clusterName, datalakeBucketName, NAMESPACES, stateKey, type EnvironmentConfig } from '../../config';
+import { clusterName, datalakeBucketName, NAMESPACES, type EnvironmentConfig } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { argoCdValues } from '../constructs/helm-values/argo-cd';
 import { argoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
@@ -14,7 +14,6 @@ import { sparkOperatorValues } from '../constructs/helm-values/spark-operator';
 import { PlatformRelease, type PinnedChart } from '../constructs/platform-release';
 import type { ClusterStack } from './cluster-stack';
 import type { DataStack } from './data-stack';
-import { uiHostName, WEB_UIS } from './edge-stack';
 import type { FoundationStack } from './foundation-stack';
 import type { IdentityStack } from './identity-stack';
 import type { WorkloadsStack } from './workloads-stack';
@@ -70,12 +69,6 @@ export const RELEASE_NAMESPACES: Readonly<Record<PlatformChart, string>> = {
   'aws-for-fluent-bit': NAMESPACES.fluentBit,
 };
 
-/**
- * URL the UIs have before the edge stack exists (first deployment, no custom domain): sign-in fails until the
- * platform stack is applied again after the edge stack.
- */
-export const EDGE_PENDING_URL = 'https://edge-not-deployed.invalid';
-
 /** Props of {@link PlatformStack}. */
 export interface PlatformStackProps extends EnvironmentStackProps {
   /** The foundation of the same environment (checked to belong to it). */
@@ -84,7 +77,7 @@ export interface PlatformStackProps extends EnvironmentStackProps {
   readonly cluster: ClusterStack;
   /** Workload roles, Pod Identity associations and log groups; they must exist before the operators start. */
   readonly workloads: WorkloadsStack;
-  /** Cognito user pool: OIDC issuer and hosted UI of Argo SSO and JupyterHub sign-in. */
+  /** Cognito user pool: OIDC issuer and hosted UI of Argo SSO and JupyterHub sign-in, and the UIs' URLs. */
   readonly identity: IdentityStack;
   /** The data lake bucket (Fluent Bit ships Spark logs there). */
   readonly data: DataStack;
@@ -139,7 +132,8 @@ export class PlatformStack extends EnvironmentStack {
       },
     });
 
-    const uiUrls = this.uiUrls();
+    // The same URLs the Cognito clients' callbacks were registered with (edge stack, applied before identity).
+    const uiUrls = identity.uiUrls;
     const release = (
       id: string,
       chart: PlatformChart,
@@ -202,35 +196,11 @@ export class PlatformStack extends EnvironmentStack {
       ),
     });
     new TerraformOutput(this, 'UiUrls', {
-      description: `UI URLs the sign-in redirects use (${EDGE_PENDING_URL} until the edge stack is deployed; apply again then)`,
+      description: 'UI URLs the sign-in redirects use',
       value: uiUrls,
     });
   }
 
-  /**
-   * Base URL of each UI: from the custom domain when configured, else the CloudFront URL from the edge stack's
-   * state. The edge stack cannot be a cdktf dependency: it looks up the ALB that this platform's controller creates,
-   * so it is deployed after; before it exists the URL is {@link EDGE_PENDING_URL}.
-   */
-  private uiUrls(): Readonly<Record<'argo' | 'jupyterhub', string>> {
-    const { env } = this;
-    const custom = env.edge.customDomain;
-    const ui = (name: 'argo' | 'jupyterhub') => WEB_UIS.find((w) => w.name === name)!;
-    if (custom !== undefined) {
-      return {
-        argo: `https://${uiHostName(custom.domainName, ui('argo'))}`,
-        jupyterhub: `https://${uiHostName(custom.domainName, ui('jupyterhub'))}`,
-      };
-    }
-    // Output names of the edge stack's `<Id>Url` outputs (Terraform names follow the construct ids).
-    const edge = new DataTerraformRemoteStateS3(this, 'EdgeState', {
-      bucket: env.state.bucket,
-      key: stateKey(env, 'edge'),
-      region: env.state.region,
-      defaults: { argo_url: EDGE_PENDING_URL, jupyterhub_url: EDGE_PENDING_URL },
-    });
-    return { argo: edge.getString('argo_url'), jupyterhub: edge.getString('jupyterhub_url') };
-  }
 }
 
 function checkSameEnvironment(env: EnvironmentConfig, props: PlatformStackProps): void {

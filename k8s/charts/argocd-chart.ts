@@ -44,6 +44,8 @@ export const NAMESPACE_RESOURCE_WHITELIST: readonly AppProjectSpecNamespaceResou
   { group: 'apps', kind: 'Deployment' },
   { group: 'argoproj.io', kind: 'CronWorkflow' },
   { group: 'argoproj.io', kind: 'WorkflowTemplate' },
+  // The web UIs' Services in the edge stack's target groups (k8s/charts/web-targets-chart.ts).
+  { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'rbac.authorization.k8s.io', kind: 'Role' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { UPSTREAM_CACHE_DIR, UPSTREAM_FILES } from '../../config/upstream';
 
 const root = path.resolve(__dirname, '../..');
@@ -32,10 +32,13 @@ function importEntries(): ImportEntry[] {
   });
 }
 
+/** Whether every document of the file is a CRD (a chart's crds.yaml holds several). */
 function isRealCrd(file: string): boolean {
   if (!fs.existsSync(file)) return false;
-  const doc = parse(fs.readFileSync(file, 'utf8')) as { kind?: string } | null;
-  return typeof doc === 'object' && doc !== null && doc.kind === 'CustomResourceDefinition';
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'))
+    .map((doc) => doc.toJS() as { kind?: string } | null)
+    .filter((doc) => doc !== null);
+  return docs.length > 0 && docs.every((doc) => typeof doc === 'object' && doc.kind === 'CustomResourceDefinition');
 }
 
 fs.rmSync(stage, { recursive: true, force: true });
