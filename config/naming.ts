@@ -305,7 +305,6 @@ export function ecrRepositoryName(env: Pick<EnvironmentConfig, 'name' | 'prefix'
   return `${resourcePrefix(env)}/${image}`;
 }
 
-
 /** Cognito hosted UI domain prefix; globally unique per region, hence the account id. */
 export function cognitoDomainPrefix(env: NamingInput): string {
   return `${resourcePrefix(env)}-${env.account}`;

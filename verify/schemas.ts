@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { celViolations } from './cel';
 import { formatPath } from './problem';
 import type { CachedCrd } from './upstream-cache';
@@ -56,7 +56,7 @@ export class SchemaRegistry {
   }
 
   private readonly crds: readonly CachedCrd[];
-  private readonly parsed = new Map<string, ParsedCrd>();
+  private readonly parsed = new Map<string, ParsedCrd[]>();
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly models = new Map<string, ModelClass | undefined>();
   private readonly ajv: Ajv;
@@ -140,39 +140,48 @@ export class SchemaRegistry {
       ...available.filter((crd) => crd.key.toLowerCase() !== kind.toLowerCase()),
     ].filter((crd) => mayHoldGroup(crd, group));
     for (const crd of ordered) {
-      const parsed = this.parseCrd(crd);
-      if (parsed.group === group && parsed.kind === kind) {
+      // A chart's crds.yaml holds several CRDs in one file.
+      const parsed = this.parseCrds(crd).find((p) => p.group === group && p.kind === kind);
+      if (parsed !== undefined) {
         return { crd, parsed };
       }
     }
     return undefined;
   }
 
-  private parseCrd(crd: CachedCrd): ParsedCrd {
+  private parseCrds(crd: CachedCrd): ParsedCrd[] {
     const file = crd.cachedPath as string;
     const cached = this.parsed.get(file);
     if (cached !== undefined) {
       return cached;
     }
-    const document = parseYaml(fs.readFileSync(file, 'utf8'), { maxAliasCount: -1 }) as unknown;
-    const spec = (document as { spec?: Record<string, unknown> } | null)?.spec;
-    const names = spec?.names as { kind?: unknown } | undefined;
-    if (typeof spec?.group !== 'string' || typeof names?.kind !== 'string' || !Array.isArray(spec.versions)) {
-      throw new Error(`${file} is not a CustomResourceDefinition; delete it and run \`make cache\``);
-    }
-    const versions = new Map<string, unknown>();
-    for (const entry of spec.versions as {
-      name?: unknown;
-      served?: unknown;
-      schema?: { openAPIV3Schema?: unknown };
-    }[]) {
-      if (typeof entry.name === 'string' && entry.served === true) {
-        versions.set(entry.name, entry.schema?.openAPIV3Schema ?? {});
+    const documents = parseAllDocuments(fs.readFileSync(file, 'utf8'), { maxAliasCount: -1 })
+      .map((doc) => doc.toJS({ maxAliasCount: -1 }) as unknown)
+      .filter((doc) => doc !== null && doc !== undefined);
+    const all = documents.map((document): ParsedCrd => {
+      const spec = (document as { spec?: Record<string, unknown> } | null)?.spec;
+      const names = spec?.names as { kind?: unknown } | undefined;
+      if (
+        typeof spec?.group !== 'string' ||
+        typeof names?.kind !== 'string' ||
+        !Array.isArray(spec.versions)
+      ) {
+        throw new Error(`${file} is not a CustomResourceDefinition; delete it and run \`make cache\``);
       }
-    }
-    const parsed: ParsedCrd = { group: spec.group, kind: names.kind, versions };
-    this.parsed.set(file, parsed);
-    return parsed;
+      const versions = new Map<string, unknown>();
+      for (const entry of spec.versions as {
+        name?: unknown;
+        served?: unknown;
+        schema?: { openAPIV3Schema?: unknown };
+      }[]) {
+        if (typeof entry.name === 'string' && entry.served === true) {
+          versions.set(entry.name, entry.schema?.openAPIV3Schema ?? {});
+        }
+      }
+      return { group: spec.group, kind: names.kind, versions };
+    });
+    this.parsed.set(file, all);
+    return all;
   }
 
   /** The compiled validator of one served version, or the error message when the CRD does not serve it. */
@@ -181,7 +190,7 @@ export class SchemaRegistry {
     version: string,
   ): ValidateFunction | string {
     const { crd, parsed } = found;
-    const key = `${crd.cachedPath}#${version}`;
+    const key = `${crd.cachedPath}#${parsed.kind}#${version}`;
     const cached = this.validators.get(key);
     if (cached !== undefined) {
       return cached;

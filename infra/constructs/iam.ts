@@ -37,6 +37,8 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [
   'ec2:DescribeSubnets',
   'ec2:DescribeVpcs',
   'ec2:DescribeAccountAttributes',
+  // CodeBuild in a VPC (the platform runner) reads the VPC's DHCP options to resolve names.
+  'ec2:DescribeDhcpOptions',
   'ec2:DescribeAddresses',
   'ec2:DescribeInternetGateways',
   'ec2:DescribeNetworkInterfaces',

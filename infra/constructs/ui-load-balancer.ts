@@ -6,7 +6,13 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { EDGE_UI_HEADER, targetGroupName, webAlbName, type EnvironmentConfig, type WebUi } from '../../config';
+import {
+  EDGE_UI_HEADER,
+  targetGroupName,
+  webAlbName,
+  type EnvironmentConfig,
+  type WebUi,
+} from '../../config';
 import { ORIGIN_VERIFY_HEADER } from './ui-distribution';
 
 /** TLS policy of the HTTPS listener: TLS 1.2 and 1.3 only, forward-secret ciphers. */

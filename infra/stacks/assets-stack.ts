@@ -6,6 +6,7 @@ import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   ETL_IMAGES,
+  stackName,
   LEDGER_FILE,
   bucketName,
   imageContentVersion,
@@ -18,6 +19,7 @@ import {
   type Ledger,
 } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
+import { PLATFORM_SOURCE_PREFIX } from '../constructs/platform-runner';
 import { imageSourceKey } from '../constructs/image-pipeline';
 import type { FoundationStack } from './foundation-stack';
 
@@ -263,6 +265,25 @@ export class AssetsStack extends EnvironmentStack {
       });
     }
     this.imageSources = images;
+
+    // The platform stack's synthesized source, for the platform runner (cluster stack), which applies it from inside
+    // the VPC: content-addressed by the file's SHA-256, which the runner checks before running it.
+    const platformSource = `\${path.module}/../${stackName(env, 'platform')}/cdk.tf.json`;
+    const platformKey = `${PLATFORM_SOURCE_PREFIX}\${filesha256("${platformSource}")}/cdk.tf.json`;
+    new S3Object(this, 'PlatformSource', {
+      bucket,
+      key: platformKey,
+      source: platformSource,
+      sourceHash: `\${filemd5("${platformSource}")}`,
+      contentType: 'application/json',
+      serverSideEncryption: 'aws:kms',
+      kmsKeyId: foundation.projectKey.key.arn,
+      bucketKeyEnabled: true,
+    });
+    new TerraformOutput(this, 'PlatformSourceKey', {
+      value: platformKey,
+      description: 'Key of the platform stack source the platform runner applies (SOURCE_KEY of its build)',
+    });
 
     new TerraformOutput(this, 'AssetCount', {
       value: this.assets.length,

@@ -26,6 +26,7 @@ import {
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { statementsDocument, WorkloadRole, type ClusterIdentity } from '../constructs/iam';
 import { KarpenterPrerequisites } from '../constructs/karpenter-prerequisites';
+import { PlatformRunner } from '../constructs/platform-runner';
 import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT, SystemNodeGroup } from '../constructs/system-node-group';
 import type { FoundationStack } from './foundation-stack';
 
@@ -123,6 +124,8 @@ export class ClusterStack extends EnvironmentStack {
   public readonly karpenterNodeRole: IamRole;
   /** Queue Karpenter reads spot interruption, rebalance, state-change and scheduled-change events from. */
   public readonly interruptionQueue: SqsQueue;
+  /** CodeBuild project that runs the platform stack's plan/apply from inside the VPC (the API endpoint is private). */
+  public readonly platformRunner: PlatformRunner;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', props);
@@ -361,7 +364,21 @@ export class ClusterStack extends EnvironmentStack {
     this.karpenterNodeRole = karpenter.nodeRole;
     this.interruptionQueue = karpenter.interruptionQueue;
 
+    // --- Platform runner: terraform of the platform stack from inside the VPC -----------------------------------------
+    this.platformRunner = new PlatformRunner(this, 'PlatformRunner', {
+      env,
+      clusterName: this.cluster.name,
+      vpcId: network.vpcId,
+      privateSubnetIds: network.privateSubnetIds,
+      keyArn: key.arn,
+    });
+
     // --- Outputs ----------------------------------------------------------------------------------------------------
+    new TerraformOutput(this, 'PlatformRunnerProject', {
+      value: this.platformRunner.project.name,
+      description:
+        'CodeBuild project that plans/applies the platform stack (README: "Apply the platform stack")',
+    });
     new TerraformOutput(this, 'ClusterName', { value: this.cluster.name, description: 'EKS cluster name' });
     new TerraformOutput(this, 'ClusterEndpoint', {
       value: this.cluster.endpoint,

@@ -1,23 +1,24 @@
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
-import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
 import { Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
-import { secretName, type EnvironmentConfig } from '../../config';
+import { secretName, targetGroupName, WEB_UIS, type EnvironmentConfig } from '../../config';
 import { DEV, devWith, resourcesOf, synthStack, testApp, type TerraformJson } from '../testing';
-import { albNameFromDnsName, EdgeStack } from './edge-stack';
+import { EdgeStack } from './edge-stack';
 import { FoundationStack } from './foundation-stack';
-import { IdentityStack } from './identity-stack';
+
+/** Network and node security group as literals: the cross-stack wiring is tested through the app (app.test.ts). */
+export const EDGE_NETWORK = { vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-0a', 'subnet-0b'] };
+export const NODE_SG = 'sg-0nodes';
 
 function build(env: EnvironmentConfig = DEV): EdgeStack {
   const app = testApp();
   const foundation = new FoundationStack(app, { env });
-  const identity = new IdentityStack(app, { env, foundation });
-  return new EdgeStack(app, { env, foundation, identity });
+  return new EdgeStack(app, { env, foundation, network: EDGE_NETWORK, nodeSecurityGroupId: NODE_SG });
 }
 
-/** Synthesizes the edge stack with its cross-stack references resolved (remote state of foundation and identity). */
+/** Synthesizes the edge stack with its cross-stack references resolved (remote state of the foundation). */
 function synth(env: EnvironmentConfig = DEV) {
   const stack = build(env);
   stack.prepareStack();
@@ -30,8 +31,6 @@ const CUSTOM = devWith({
 const WEB_ACL = 'arn:aws:wafv2:us-east-1:111122223333:global/webacl/ui/0123abcd';
 const KEY_ARN =
   '${data.terraform_remote_state.cross_stack_reference_input_dev_foundation.outputs.cross_stack_output_aws_kms_key_project_key_arn}';
-const POOL_ID =
-  '${data.terraform_remote_state.cross_stack_reference_input_dev_identity.outputs.cross_stack_output_aws_cognito_user_pool_user_pool_id}';
 const HEADER_VALUE = '${aws_secretsmanager_secret_version.origin_verify_secret_version.secret_string}';
 
 type Distribution = {
@@ -97,10 +96,13 @@ describe('EdgeStack', () => {
     ).toBe(true);
   });
 
-  test('every origin sends the secret header, whose value comes from the secret version (no literal)', () => {
-    for (const d of Object.values(distributions(json))) {
+  test('every origin sends the secret header (value from the secret version, no literal) and its UI name', () => {
+    for (const [name, d] of Object.entries(distributions(json))) {
       expect(d.origin).toHaveLength(1);
-      expect(d.origin[0].custom_header).toEqual([{ name: 'X-Origin-Verify', value: HEADER_VALUE }]);
+      expect(d.origin[0].custom_header).toEqual([
+        { name: 'X-Origin-Verify', value: HEADER_VALUE },
+        { name: 'X-Edge-Ui', value: name },
+      ]);
     }
   });
 
@@ -120,34 +122,33 @@ describe('EdgeStack', () => {
     });
   });
 
-  test('no origin is a public HTTP origin: both go through a VPC origin to the internal ALB', () => {
+  test('no origin is a public HTTP origin: all go through one VPC origin to the internal ALB this stack creates', () => {
     for (const env of [json, custom.json]) {
       for (const d of Object.values(distributions(env))) {
         expect(d.origin[0].custom_origin_config).toBeUndefined();
         expect(d.origin[0].vpc_origin_config).toEqual({
-          vpc_origin_id: '${aws_cloudfront_vpc_origin.ingress_alb_origin.id}',
+          vpc_origin_id: '${aws_cloudfront_vpc_origin.ui_alb_origin.id}',
         });
-        expect(d.origin[0].domain_name).toBe('${data.aws_lb.ingress_alb.dns_name}');
+        expect(d.origin[0].domain_name).toBe('${aws_lb.ui_alb.dns_name}');
       }
+      expect(Object.keys(resourcesOf(env, 'aws_cloudfront_vpc_origin'))).toEqual(['ui_alb_origin']);
     }
   });
 
-  test('the ALB is looked up by the load balancer controller tags of the ingress group', () => {
-    expect(json.data!.aws_lb).toEqual({
-      ingress_alb: {
-        tags: { 'elbv2.k8s.aws/cluster': 'sqletl-dev', 'ingress.k8s.aws/stack': 'sqletl-dev-web' },
-      },
+  test('looks nothing up that a later step creates: only the AWS-managed CloudFront prefix list', () => {
+    expect(json.data!.aws_lb).toBeUndefined();
+    expect(json.data!.aws_ec2_managed_prefix_list).toEqual({
+      cloud_front_origin_facing: { name: 'com.amazonaws.global.cloudfront.origin-facing' },
     });
   });
 
   test('the VPC origin speaks HTTP only on the private path without a custom domain, HTTPS TLS 1.2 with one', () => {
     const endpoint = (j: TerraformJson) =>
-      (
-        resourcesOf(j, 'aws_cloudfront_vpc_origin').ingress_alb_origin.vpc_origin_endpoint_config as unknown[]
-      )[0];
+      (resourcesOf(j, 'aws_cloudfront_vpc_origin').ui_alb_origin.vpc_origin_endpoint_config as unknown[])[0];
     expect(endpoint(json)).toMatchObject({
       name: 'sqletl-dev-web',
-      arn: '${data.aws_lb.ingress_alb.arn}',
+      arn: '${aws_lb.ui_alb.arn}',
+      http_port: 80,
       origin_protocol_policy: 'http-only',
     });
     expect(endpoint(custom.json)).toMatchObject({
@@ -155,43 +156,6 @@ describe('EdgeStack', () => {
       https_port: 443,
       origin_ssl_protocols: [{ items: ['TLSv1.2'], quantity: 1 }],
     });
-  });
-
-  test('configured origin domains are resolved by ALB name, one VPC origin per distinct ALB', () => {
-    const dns = 'internal-k8s-sqletldevweb-0a1b2c3d4e-1234567890.us-east-1.elb.amazonaws.com';
-    const { json: j } = synth(devWith({ edge: { originDomains: { jupyterhub: dns } } }));
-    expect(j.data!.aws_lb).toEqual({
-      jupyterhub_alb: { name: 'k8s-sqletldevweb-0a1b2c3d4e' },
-      ingress_alb: {
-        tags: { 'elbv2.k8s.aws/cluster': 'sqletl-dev', 'ingress.k8s.aws/stack': 'sqletl-dev-web' },
-      },
-    });
-    expect(Object.keys(resourcesOf(j, 'aws_cloudfront_vpc_origin')).sort()).toEqual([
-      'ingress_alb_origin',
-      'jupyterhub_alb_origin',
-    ]);
-    expect(distributions(j).jupyterhub.origin[0].vpc_origin_config).toEqual({
-      vpc_origin_id: '${aws_cloudfront_vpc_origin.jupyterhub_alb_origin.id}',
-    });
-    const shared = synth(devWith({ edge: { originDomains: { jupyterhub: dns, argo: dns } } })).json;
-    expect(Object.keys(resourcesOf(shared, 'aws_cloudfront_vpc_origin'))).toEqual(['jupyterhub_alb_origin']);
-    expect(Object.keys(shared.data!.aws_lb)).toEqual(['jupyterhub_alb']);
-  });
-
-  test('fails when an origin domain is not an internal ALB', () => {
-    expect(() =>
-      build(
-        devWith({
-          edge: { originDomains: { argo: 'k8s-web-0a1b2c-1234567890.us-east-1.elb.amazonaws.com' } },
-        }),
-      ),
-    ).toThrow(/edge.originDomains.argo .* is not the DNS name of an internal ALB/);
-  });
-
-  test('fails when an origin domain is in another region', () => {
-    expect(() =>
-      albNameFromDnsName(DEV, 'argo', 'internal-k8s-web-0a1b2c-1234567890.eu-west-1.elb.amazonaws.com'),
-    ).toThrow(/is in eu-west-1, but the environment is in us-east-1/);
   });
 
   test('without a custom domain the default certificate is used and no DNS records are made', () => {
@@ -226,6 +190,39 @@ describe('EdgeStack', () => {
       provider: 'aws.us_east_1',
       certificate_arn: '${aws_acm_certificate.certificate.arn}',
     });
+  });
+
+  test('in us-east-1 the ALB listener uses the same certificate; elsewhere a regional one validated by the same records', () => {
+    const listener = (j: TerraformJson) => resourcesOf(j, 'aws_lb_listener').ui_alb_listener;
+    expect(listener(custom.json).certificate_arn).toBe(
+      '${aws_acm_certificate_validation.certificate_validation.certificate_arn}',
+    );
+    const euCustom = synth(
+      devWith({
+        region: 'eu-west-1',
+        edge: { customDomain: { domainName: 'data.example.com', hostedZoneId: 'Z0123456789ABC' } },
+      }),
+    ).json;
+    expect(listener(euCustom).certificate_arn).toBe(
+      '${aws_acm_certificate_validation.alb_certificate_validation.certificate_arn}',
+    );
+    const regional = resourcesOf(euCustom, 'aws_acm_certificate').alb_certificate;
+    expect(regional.provider).toBeUndefined();
+    expect(regional).toMatchObject({
+      domain_name: 'jupyter.data.example.com',
+      subject_alternative_names: ['argo.data.example.com'],
+      validation_method: 'DNS',
+    });
+    expect(
+      resourcesOf(euCustom, 'aws_acm_certificate_validation').alb_certificate_validation
+        .validation_record_fqdns,
+    ).toContain('aws_route53_record.certificate_validation_record');
+    expect(Object.keys(resourcesOf(euCustom, 'aws_route53_record'))).toContain(
+      'certificate_validation_record',
+    );
+    expect(
+      Object.keys(resourcesOf(euCustom, 'aws_route53_record')).filter((k) => k.includes('validation')),
+    ).toHaveLength(1);
   });
 
   test('with a custom domain the certificate is validated through records in the hosted zone', () => {
@@ -299,61 +296,9 @@ describe('EdgeStack', () => {
     for (const d of Object.values(distributions(json))) expect(d).not.toHaveProperty('logging_config');
   });
 
-  test('app clients use the authorization code flow only, with a secret, against the CloudFront hosts', () => {
-    const clients = resourcesOf(json, 'aws_cognito_user_pool_client');
-    for (const [name, path] of [
-      ['jupyterhub', '/hub/oauth_callback'],
-      ['argo', '/oauth2/callback'],
-    ]) {
-      expect(clients[`${name}_client`]).toMatchObject({
-        name: `sqletl-dev-${name}`,
-        user_pool_id: POOL_ID,
-        generate_secret: true,
-        allowed_oauth_flows_user_pool_client: true,
-        allowed_oauth_flows: ['code'],
-        allowed_oauth_scopes: ['openid', 'email', 'profile'],
-        supported_identity_providers: ['COGNITO'],
-        explicit_auth_flows: ['ALLOW_REFRESH_TOKEN_AUTH'],
-        callback_urls: [`https://\${aws_cloudfront_distribution.${name}.domain_name}${path}`],
-      });
-    }
-  });
-
-  test('with a custom domain the callback URLs use the custom hosts', () => {
-    expect(
-      Testing.toHaveResourceWithProperties(custom.raw, CognitoUserPoolClient.tfResourceType, {
-        callback_urls: ['https://jupyter.data.example.com/hub/oauth_callback'],
-        allowed_oauth_flows: ['code'],
-      }),
-    ).toBe(true);
-    expect(
-      Testing.toHaveResourceWithProperties(custom.raw, CognitoUserPoolClient.tfResourceType, {
-        callback_urls: ['https://argo.data.example.com/oauth2/callback'],
-      }),
-    ).toBe(true);
-  });
-
-  test('client secrets are stored KMS-encrypted in Secrets Manager, taken from the Cognito client', () => {
-    const secrets = resourcesOf(json, 'aws_secretsmanager_secret');
-    const versions = resourcesOf(json, 'aws_secretsmanager_secret_version');
-    for (const name of ['jupyterhub', 'argo']) {
-      expect(secrets[`${name}_oidc_secret`]).toMatchObject({
-        name: secretName(DEV, `oidc/${name}`),
-        kms_key_id: KEY_ARN,
-      });
-      const value = versions[`${name}_oidc_secret_version`].secret_string as string;
-      expect(value).toMatch(/^\$\{jsonencode\(\{/);
-      expect(value).toContain(`"client_id" = aws_cognito_user_pool_client.${name}_client.id`);
-      expect(value).toContain(`"client_secret" = aws_cognito_user_pool_client.${name}_client.client_secret`);
-      expect(value).toContain(
-        '"issuer" = "https://${data.terraform_remote_state.cross_stack_reference_input',
-      );
-    }
-  });
-
   test('every secret can be recovered for 7–30 days after deletion', () => {
     const secrets = Object.values(resourcesOf(json, 'aws_secretsmanager_secret'));
-    expect(secrets).toHaveLength(3);
+    expect(secrets).toHaveLength(1);
     for (const s of secrets) {
       expect(s.recovery_window_in_days).toBeGreaterThanOrEqual(7);
       expect(s.recovery_window_in_days).toBeLessThanOrEqual(30);
@@ -375,7 +320,9 @@ describe('EdgeStack', () => {
     const other = synth(devWith({ prefix: 'other' })).json;
     const names = (j: TerraformJson) => [
       ...Object.values(resourcesOf(j, 'aws_secretsmanager_secret')).map((s) => s.name),
-      ...Object.values(resourcesOf(j, 'aws_cognito_user_pool_client')).map((s) => s.name),
+      ...Object.values(resourcesOf(j, 'aws_lb')).map((s) => s.name),
+      ...Object.values(resourcesOf(j, 'aws_lb_target_group')).map((s) => s.name),
+      ...Object.values(resourcesOf(j, 'aws_security_group')).map((s) => s.name),
       ...Object.values(resourcesOf(j, 'aws_cloudwatch_log_delivery_source')).map((s) => s.name),
       ...Object.values(resourcesOf(j, 'aws_cloudwatch_log_delivery_destination')).map((s) => s.name),
       ...Object.values(resourcesOf(j, 'aws_cloudfront_vpc_origin')).map(
@@ -390,5 +337,129 @@ describe('EdgeStack', () => {
 
   test('matches the snapshot', () => {
     expect(json).toMatchSnapshot();
+  });
+});
+
+describe('EdgeStack: the internal ALB of the UIs', () => {
+  const { json } = synth();
+  const custom = synth(CUSTOM).json;
+  const lb = resourcesOf(json, 'aws_lb').ui_alb;
+  const sgId = '${aws_security_group.ui_alb_security_group.id}';
+
+  test('is internal, in the private subnets, behind its own security group, and drops invalid headers', () => {
+    expect(lb).toMatchObject({
+      name: 'sqletl-dev-web',
+      internal: true,
+      load_balancer_type: 'application',
+      subnets: EDGE_NETWORK.privateSubnetIds,
+      security_groups: [sgId],
+      drop_invalid_header_fields: true,
+    });
+    expect(resourcesOf(json, 'aws_security_group').ui_alb_security_group).toMatchObject({
+      vpc_id: EDGE_NETWORK.vpcId,
+    });
+  });
+
+  test('admits only the CloudFront origin-facing prefix list, on the listener port only', () => {
+    const ingress = Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule')).filter(
+      (r) => r.security_group_id === sgId,
+    );
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        prefix_list_id: '${data.aws_ec2_managed_prefix_list.cloud_front_origin_facing.id}',
+        from_port: 80,
+        to_port: 80,
+        ip_protocol: 'tcp',
+      }),
+    ]);
+    for (const rule of ingress) {
+      expect(rule).not.toHaveProperty('cidr_ipv4');
+      expect(rule).not.toHaveProperty('cidr_ipv6');
+    }
+    const customIngress = Object.values(resourcesOf(custom, 'aws_vpc_security_group_ingress_rule')).filter(
+      (r) => r.security_group_id === sgId,
+    );
+    expect(customIngress).toEqual([expect.objectContaining({ from_port: 443, to_port: 443 })]);
+  });
+
+  test('sends only to the node security group on each UI target port, which admits it there', () => {
+    const egress = Object.values(resourcesOf(json, 'aws_vpc_security_group_egress_rule'));
+    const ports = (rules: Record<string, unknown>[]) =>
+      rules.map((r) => [r.security_group_id, r.referenced_security_group_id, r.from_port, r.to_port]).sort();
+    expect(ports(egress)).toEqual(
+      [
+        [sgId, NODE_SG, 2746, 2746],
+        [sgId, NODE_SG, 8000, 8000],
+      ].sort(),
+    );
+    const nodeIngress = Object.values(resourcesOf(json, 'aws_vpc_security_group_ingress_rule')).filter(
+      (r) => r.security_group_id === NODE_SG,
+    );
+    expect(ports(nodeIngress)).toEqual(
+      [
+        [NODE_SG, sgId, 2746, 2746],
+        [NODE_SG, sgId, 8000, 8000],
+      ].sort(),
+    );
+  });
+
+  test('listener: HTTP on 80 without a custom domain, HTTPS on 443 (TLS 1.2+) with one; default answer 403', () => {
+    const listener = (j: TerraformJson) => resourcesOf(j, 'aws_lb_listener').ui_alb_listener;
+    expect(listener(json)).toMatchObject({
+      port: 80,
+      protocol: 'HTTP',
+      load_balancer_arn: '${aws_lb.ui_alb.arn}',
+    });
+    expect(listener(custom)).toMatchObject({
+      port: 443,
+      protocol: 'HTTPS',
+      ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+    });
+    for (const j of [json, custom]) {
+      expect(listener(j).default_action).toEqual([
+        {
+          type: 'fixed-response',
+          fixed_response: { content_type: 'text/plain', status_code: '403', message_body: 'Forbidden' },
+        },
+      ]);
+    }
+  });
+
+  test('each UI rule forwards only with the secret origin header and the UI header', () => {
+    const rules = resourcesOf(json, 'aws_lb_listener_rule');
+    expect(Object.keys(rules).sort()).toEqual(['ui_alb_argo_rule', 'ui_alb_jupyterhub_rule']);
+    for (const ui of WEB_UIS) {
+      const rule = rules[`ui_alb_${ui.name}_rule`];
+      expect(rule.condition).toEqual([
+        { http_header: { http_header_name: 'X-Origin-Verify', values: [HEADER_VALUE] } },
+        { http_header: { http_header_name: 'X-Edge-Ui', values: [ui.name] } },
+      ]);
+      expect(rule.action).toEqual([
+        { type: 'forward', target_group_arn: `\${aws_lb_target_group.ui_alb_${ui.name}_targets.arn}` },
+      ]);
+    }
+    const priorities = Object.values(rules).map((r) => r.priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+  });
+
+  test('target groups: ip targets, named from config, HTTPS to the Argo server (TLS), HTTP to the hub proxy', () => {
+    const groups = resourcesOf(json, 'aws_lb_target_group');
+    expect(groups.ui_alb_argo_targets).toMatchObject({
+      name: 'sqletl-dev-argo',
+      target_type: 'ip',
+      protocol: 'HTTPS',
+      port: 2746,
+      vpc_id: EDGE_NETWORK.vpcId,
+      health_check: { protocol: 'HTTPS', path: '/', matcher: '200' },
+    });
+    expect(groups.ui_alb_jupyterhub_targets).toMatchObject({
+      name: 'sqletl-dev-jupyterhub',
+      target_type: 'ip',
+      protocol: 'HTTP',
+      port: 8000,
+      health_check: { protocol: 'HTTP', path: '/hub/health' },
+    });
+    for (const ui of WEB_UIS)
+      expect(groups[`ui_alb_${ui.name}_targets`].name).toBe(targetGroupName(DEV, ui.name));
   });
 });

@@ -10,14 +10,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { TerraformIterator, TerraformOutput, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import {
-  bucketArn,
-  resourcePrefix,
-  secretName,
-  WEB_UIS,
-  type WebUi,
-  type WebUiName,
-} from '../../config';
+import { bucketArn, resourcePrefix, secretName, WEB_UIS, type WebUi, type WebUiName } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { UiDistribution, type UiCustomHost } from '../constructs/ui-distribution';
 import { UiLoadBalancer } from '../constructs/ui-load-balancer';

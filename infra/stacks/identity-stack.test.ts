@@ -2,17 +2,34 @@ import { CognitoUserPool } from '@cdktf/provider-aws/lib/cognito-user-pool';
 import { CognitoUserPoolDomain } from '@cdktf/provider-aws/lib/cognito-user-pool-domain';
 import { Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
-import { cognitoDomainPrefix } from '../../config';
+import { CognitoUserPoolClient } from '@cdktf/provider-aws/lib/cognito-user-pool-client';
+import { cognitoDomainPrefix, secretName } from '../../config';
 import { DEV, PROD, devWith, resourcesOf, synthStack, testApp } from '../testing';
+import { EdgeStack } from './edge-stack';
 import { FoundationStack } from './foundation-stack';
 import { IdentityStack } from './identity-stack';
 
+/** The identity stack with the UI URLs of an edge stack of the same app, as infra/app.ts wires them. */
 function build(env = DEV): IdentityStack {
   const app = testApp();
   const foundation = new FoundationStack(app, { env });
-  return new IdentityStack(app, { env, foundation });
+  const edge = new EdgeStack(app, {
+    env,
+    foundation,
+    network: { vpcId: 'vpc-0abc', privateSubnetIds: ['subnet-0a', 'subnet-0b'] },
+    nodeSecurityGroupId: 'sg-0nodes',
+  });
+  return new IdentityStack(app, { env, foundation, uiUrls: edge.uiUrls });
 }
-const synth = (env = DEV) => synthStack(build(env));
+const synth = (env = DEV) => {
+  const stack = build(env);
+  stack.prepareStack();
+  return synthStack(stack);
+};
+const KEY_ARN =
+  '${data.terraform_remote_state.cross_stack_reference_input_dev_foundation.outputs.cross_stack_output_aws_kms_key_project_key_arn}';
+const edgeUrl = (ui: string) =>
+  `https://\${data.terraform_remote_state.cross_stack_reference_input_dev_edge.outputs.cross_stack_output_aws_cloudfront_distribution_${ui}_domain_name}`;
 
 describe('IdentityStack', () => {
   const { raw, json } = synth();
@@ -98,8 +115,11 @@ describe('IdentityStack', () => {
     ).toBe(true);
   });
 
-  test('creates no app clients (the edge stack does, it knows the callback hosts)', () => {
-    expect(resourcesOf(json, 'aws_cognito_user_pool_client')).toEqual({});
+  test('creates one app client per published UI', () => {
+    expect(Object.keys(resourcesOf(json, 'aws_cognito_user_pool_client')).sort()).toEqual([
+      'argo_client',
+      'jupyterhub_client',
+    ]);
   });
 
   test('outputs the pool id, the issuer and the hosted UI', () => {
@@ -123,5 +143,68 @@ describe('IdentityStack', () => {
   test('creates the SSO groups the UIs authorize on', () => {
     const groups = Object.values(resourcesOf(json, 'aws_cognito_user_group')).map((g) => g.name);
     expect(groups.sort()).toEqual(['data-engineers', 'data-viewers', 'platform-admins']);
+  });
+
+  test("app clients use the authorization code flow only, with a secret, against the edge stack's hosts", () => {
+    const clients = resourcesOf(json, 'aws_cognito_user_pool_client');
+    for (const [name, path] of [
+      ['jupyterhub', '/hub/oauth_callback'],
+      ['argo', '/oauth2/callback'],
+    ]) {
+      expect(clients[`${name}_client`]).toMatchObject({
+        name: `sqletl-dev-${name}`,
+        user_pool_id: '${aws_cognito_user_pool.user_pool.id}',
+        generate_secret: true,
+        allowed_oauth_flows_user_pool_client: true,
+        allowed_oauth_flows: ['code'],
+        allowed_oauth_scopes: ['openid', 'email', 'profile'],
+        supported_identity_providers: ['COGNITO'],
+        explicit_auth_flows: ['ALLOW_REFRESH_TOKEN_AUTH'],
+        callback_urls: [`${edgeUrl(name)}${path}`],
+      });
+    }
+  });
+
+  test('reads the UI URLs from the edge stack, which is applied before it (remote state)', () => {
+    expect(
+      Object.values(json.data!.terraform_remote_state)
+        .map((r) => (r.config as { key: string }).key)
+        .sort(),
+    ).toEqual(['sql-etl-on-eks/dev/dev-edge.tfstate', 'sql-etl-on-eks/dev/dev-foundation.tfstate']);
+  });
+
+  test('with a custom domain the callback URLs use the custom hosts', () => {
+    const custom = synth(
+      devWith({ edge: { customDomain: { domainName: 'data.example.com', hostedZoneId: 'Z0123456789ABC' } } }),
+    ).raw;
+    expect(
+      Testing.toHaveResourceWithProperties(custom, CognitoUserPoolClient.tfResourceType, {
+        callback_urls: ['https://jupyter.data.example.com/hub/oauth_callback'],
+        allowed_oauth_flows: ['code'],
+      }),
+    ).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(custom, CognitoUserPoolClient.tfResourceType, {
+        callback_urls: ['https://argo.data.example.com/oauth2/callback'],
+      }),
+    ).toBe(true);
+  });
+
+  test('client secrets are stored KMS-encrypted under the names the ExternalSecrets read', () => {
+    const secrets = resourcesOf(json, 'aws_secretsmanager_secret');
+    const versions = resourcesOf(json, 'aws_secretsmanager_secret_version');
+    for (const name of ['jupyterhub', 'argo']) {
+      expect(secrets[`${name}_oidc_secret`]).toMatchObject({
+        name: `sqletl/dev/oidc/${name}`,
+        kms_key_id: KEY_ARN,
+        recovery_window_in_days: 30,
+      });
+      expect(secrets[`${name}_oidc_secret`].name).toBe(secretName(DEV, `oidc/${name}`));
+      const value = versions[`${name}_oidc_secret_version`].secret_string as string;
+      expect(value).toMatch(/^\$\{jsonencode\(\{/);
+      expect(value).toContain(`"client_id" = aws_cognito_user_pool_client.${name}_client.id`);
+      expect(value).toContain(`"client_secret" = aws_cognito_user_pool_client.${name}_client.client_secret`);
+      expect(value).toContain('"issuer" = "https://${aws_cognito_user_pool.user_pool.endpoint}"');
+    }
   });
 });

@@ -41,17 +41,12 @@ import { RELEASE_MAX_HISTORY } from '../constructs/platform-release';
 import { DEV, PROD, devWith, synthStack, testApp, type TerraformJson } from '../testing';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
+import { EdgeStack } from './edge-stack';
 import { FoundationStack } from './foundation-stack';
 import { IdentityStack } from './identity-stack';
 import { NetworkStack, subnetLayout } from './network-stack';
 import { WorkloadsStack } from './workloads-stack';
-import {
-  CHART_VERSIONS,
-  EDGE_PENDING_URL,
-  PlatformStack,
-  RELEASE_NAMESPACES,
-  type PlatformChart,
-} from './platform-stack';
+import { CHART_VERSIONS, PlatformStack, RELEASE_NAMESPACES, type PlatformChart } from './platform-stack';
 
 /** The platform stack of an environment, with every stack it needs (of `other`) in the same app. */
 function platformOf(env: EnvironmentConfig, other: EnvironmentConfig = env): PlatformStack {
@@ -67,12 +62,21 @@ function platformOf(env: EnvironmentConfig, other: EnvironmentConfig = env): Pla
       vpcCidr: other.network.cidr,
     },
   });
+  const edge = new EdgeStack(app, {
+    env: other,
+    foundation,
+    network: {
+      vpcId: network.vpc.id,
+      privateSubnetIds: network.privateSubnets.map((subnet) => subnet.id),
+    },
+    nodeSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId,
+  });
   return new PlatformStack(app, {
     env,
     foundation,
     cluster,
     workloads: new WorkloadsStack(app, { env: other, foundation, cluster: cluster.identity }),
-    identity: new IdentityStack(app, { env: other, foundation }),
+    identity: new IdentityStack(app, { env: other, foundation, uiUrls: edge.uiUrls }),
     data: new DataStack(app, { env: other, foundation }),
   });
 }
@@ -435,7 +439,10 @@ describe('PlatformStack', () => {
       enabled: true,
       clientId: { name: OIDC_CLIENT_SECRETS.argo.name, key: 'client-id' },
       clientSecret: { name: OIDC_CLIENT_SECRETS.argo.name, key: 'client-secret' },
-      redirectUrl: '${data.terraform_remote_state.edge_state.outputs.argo_url}/oauth2/callback',
+      // The edge stack's distribution (a cross-stack reference once synthesized).
+      redirectUrl: expect.stringMatching(
+        /^https:\/\/\$\{.*aws_cloudfront_distribution[._]argo[._]domain_name\}\/oauth2\/callback$/,
+      ),
       rbac: { enabled: true },
     });
     // The Argo server adds `openid` to the configured scopes itself (server/auth/sso): listing it sends it twice.
@@ -467,7 +474,7 @@ describe('PlatformStack', () => {
     });
   });
 
-  test('UI URLs come from the custom domain when configured, without reading the edge state', () => {
+  test('UI URLs come from the custom domain when configured', () => {
     const { json: custom } = synth(
       devWith({ edge: { customDomain: { domainName: 'data.example.com', hostedZoneId: 'Z0123456789ABC' } } }),
     );
@@ -477,15 +484,19 @@ describe('PlatformStack', () => {
     expect(valuesOf(custom, 'jupyterhub').hub.config.GenericOAuthenticator.oauth_callback_url).toBe(
       'https://jupyter.data.example.com/hub/oauth_callback',
     );
-    expect(custom.data?.terraform_remote_state?.edge_state).toBeUndefined();
   });
 
-  test('without a custom domain the UI URLs come from the edge state, with a placeholder before it exists', () => {
-    expect(json.data!.terraform_remote_state.edge_state).toMatchObject({
+  test("without a custom domain the UI URLs are the edge stack's, applied before (no placeholder, no second apply)", () => {
+    const stack = platformOf(DEV);
+    stack.prepareStack();
+    const prepared = synthStack(stack).json;
+    expect(prepared.data!.terraform_remote_state.edge_state).toBeUndefined();
+    const edge = prepared.data!.terraform_remote_state.cross_stack_reference_input_dev_edge;
+    expect(edge).toMatchObject({
       backend: 's3',
-      config: { bucket: DEV.state.bucket, key: 'sql-etl-on-eks/dev/dev-edge.tfstate', region: DEV.region },
-      defaults: { argo_url: EDGE_PENDING_URL, jupyterhub_url: EDGE_PENDING_URL },
+      config: { bucket: DEV.state.bucket, key: 'sql-etl-on-eks/dev/dev-edge.tfstate' },
     });
+    expect(edge).not.toHaveProperty('defaults');
   });
 
   describe('JupyterHub', () => {
@@ -498,8 +509,9 @@ describe('PlatformStack', () => {
         authorize_url: `${hosted}/oauth2/authorize`,
         token_url: `${hosted}/oauth2/token`,
         userdata_url: `${hosted}/oauth2/userInfo`,
-        oauth_callback_url:
-          '${data.terraform_remote_state.edge_state.outputs.jupyterhub_url}/hub/oauth_callback',
+        oauth_callback_url: expect.stringMatching(
+          /^https:\/\/\$\{.*aws_cloudfront_distribution[._]jupyterhub[._]domain_name\}\/hub\/oauth_callback$/,
+        ),
         username_claim: 'email',
         admin_users: [],
       });

@@ -200,7 +200,6 @@ export class PlatformStack extends EnvironmentStack {
       value: uiUrls,
     });
   }
-
 }
 
 function checkSameEnvironment(env: EnvironmentConfig, props: PlatformStackProps): void {

@@ -38,7 +38,9 @@ function isRealCrd(file: string): boolean {
   const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'))
     .map((doc) => doc.toJS() as { kind?: string } | null)
     .filter((doc) => doc !== null);
-  return docs.length > 0 && docs.every((doc) => typeof doc === 'object' && doc.kind === 'CustomResourceDefinition');
+  return (
+    docs.length > 0 && docs.every((doc) => typeof doc === 'object' && doc.kind === 'CustomResourceDefinition')
+  );
 }
 
 fs.rmSync(stage, { recursive: true, force: true });

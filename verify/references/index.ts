@@ -14,6 +14,8 @@ import { s3LocationsCheck } from './s3-locations';
 import { secretsConfigMapsCheck } from './secrets-config-maps';
 import { serviceAccountsCheck } from './service-accounts';
 import { sparkDirectoriesCheck } from './spark-directories';
+import { stackOrderCheck } from './stack-order';
+import { targetGroupsCheck } from './target-groups';
 
 export type { ReferenceCheck, ReferenceCheckResult, ReferenceInput } from './model';
 
@@ -28,6 +30,8 @@ export const REFERENCE_CHECKS: readonly ReferenceCheck[] = [
   sparkDirectoriesCheck,
   secretsConfigMapsCheck,
   namespacesCheck,
+  stackOrderCheck,
+  targetGroupsCheck,
 ];
 
 /** What the reference checks found. */

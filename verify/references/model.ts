@@ -16,6 +16,8 @@ export type Segments = readonly (string | number)[];
 export interface StackInfo extends TerraformStack {
   /** `output` blocks: name → arguments (`value`, `description`, …). */
   readonly outputs: Readonly<Record<string, Json>>;
+  /** `data` blocks: type → name → arguments (`terraform_remote_state` among them). */
+  readonly data: Readonly<Record<string, Readonly<Record<string, Json>>>>;
 }
 
 /** A `helm_release` with its values documents parsed and merged in order, as Helm merges them. */
@@ -103,9 +105,16 @@ function loadStacks(terraformDir: string, reportRoot: string): StackInfo[] {
     }
     const stack = path.basename(path.dirname(file));
     const outputs = asObject(asObject(json)?.output) ?? {};
+    const data = asObject(asObject(json)?.data) ?? {};
     out.push({
       ...terraformStackFromJson(stack, relativePosix(reportRoot, file), json),
       outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, asObject(v) ?? {}])),
+      data: Object.fromEntries(
+        Object.entries(data).map(([type, blocks]) => [
+          type,
+          Object.fromEntries(Object.entries(asObject(blocks) ?? {}).map(([n, v]) => [n, asObject(v) ?? {}])),
+        ]),
+      ),
     });
   }
   return out.sort((a, b) => compare(a.stack, b.stack));
