@@ -78,7 +78,7 @@ const keyOf = (file: keyof typeof FILES | typeof WORD_COUNT, content?: string) =
 const objectsOf = (json: ReturnType<typeof synth>['json']) =>
   Object.fromEntries(
     Object.entries(resourcesOf(json, 'aws_s3_object') as Record<string, ObjectJson>).filter(
-      ([, o]) => !o.key.startsWith('image-sources/'),
+      ([, o]) => !o.key.startsWith('image-sources/') && !o.key.startsWith('platform-source/'),
     ),
   );
 const allRemovedOf = (json: ReturnType<typeof synth>['json']) =>
@@ -360,9 +360,10 @@ describe('AssetsStack', () => {
   test('an empty asset tree gives no job objects and a count of zero', () => {
     const empty = repoWith({ 'etl/pipelines/none.yaml': 'x' });
     const result = synth(empty).json;
-    // Only the image source archives: no job or runner object.
+    // Only the image source archives and the platform source: no job or runner object.
     expect(Object.keys(resourcesOf(result, 'aws_s3_object')).sort()).toEqual([
       'arc_runtime_source',
+      'platform_source',
       'spark_runtime_source',
     ]);
     expect(result.output).toMatchObject({ asset_count: { value: 0 } });
@@ -380,6 +381,22 @@ describe('AssetsStack', () => {
     const stack = build(root);
     expect(stack.assets.map((a) => a.file)).toContain('etl/runners/sql_runner.py');
     expect(stack.objects.get('etl/runners/sql_runner.py')).toBeInstanceOf(S3Object);
+  });
+
+  test('uploads the platform stack source for the platform runner, content-addressed by its SHA-256', () => {
+    const source = '${path.module}/../dev-platform/cdk.tf.json';
+    const key = `platform-source/\${filesha256("${source}")}/cdk.tf.json`;
+    expect(resourcesOf(json, 'aws_s3_object').platform_source).toMatchObject({
+      key,
+      source,
+      source_hash: `\${filemd5("${source}")}`,
+      server_side_encryption: 'aws:kms',
+      bucket: 'sqletl-dev-assets-111122223333-us-east-1',
+    });
+    expect(json.output!.platform_source_key).toMatchObject({ value: key });
+    // The path leads from the assets stack's folder to the platform stack's synthesized file in dist/.
+    const stackDir = path.join(__dirname, '../../dist/terraform/stacks/dev-assets');
+    expect(fs.existsSync(path.join(stackDir, '../dev-platform/cdk.tf.json'))).toBe(true);
   });
 
   test('uploads each runtime image build context, zipped by Terraform, to the key its pipeline watches', () => {

@@ -151,11 +151,17 @@ describe('ClusterStack', () => {
       bootstrap_cluster_creator_admin_permissions: false,
     });
     expect(cluster.upgrade_policy).toEqual({ support_type: 'STANDARD' });
-    // Only the admins the environment file lists get a policy association.
+    // Only the admins the environment file lists, and the platform runner's own role, get a policy association.
     const associations = Object.values(resourcesOf(json, 'aws_eks_access_policy_association'));
-    expect(associations.map((a) => a.principal_arn)).toEqual(DEV.eks.admins.map((a) => a.principalArn));
+    const principals = associations.map((a) => a.principal_arn as string);
+    expect(principals.filter((p) => !p.includes('platform_runner_role'))).toEqual(
+      DEV.eks.admins.map((a) => a.principalArn),
+    );
+    expect(principals.filter((p) => p.includes('platform_runner_role'))).toHaveLength(1);
     const none = synth(devWith({ eks: { version: '1.35', admins: [] } })).json;
-    expect(resourcesOf(none, 'aws_eks_access_policy_association')).toEqual({});
+    expect(Object.keys(resourcesOf(none, 'aws_eks_access_policy_association'))).toEqual([
+      'platform_runner_access_policy',
+    ]);
   });
 
   test('gives each configured admin an access entry with the matching cluster-wide policy', () => {
@@ -175,6 +181,7 @@ describe('ClusterStack', () => {
       'admin_data_eng',
       'admin_platform_admin',
       'karpenter_node_access_entry',
+      'platform_runner_access_entry',
     ]);
     expect(
       Testing.toHaveResourceWithProperties(out.raw, EksAccessEntry.tfResourceType, {
