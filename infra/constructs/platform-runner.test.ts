@@ -10,6 +10,8 @@ import { ClusterStack } from '../stacks/cluster-stack';
 import { FoundationStack } from '../stacks/foundation-stack';
 import { DEV, PROD, resourcesOf, synthStack, testApp } from '../testing';
 import {
+  argocdBootstrapFiles,
+  escapeTerraform,
   HASHICORP_RELEASE_KEY_FINGERPRINT,
   PLATFORM_READS,
   RUNNER_IMAGE,
@@ -39,7 +41,8 @@ type Statement = {
 describe('PlatformRunner', () => {
   const json = synth();
   const project = resourcesOf(json, 'aws_codebuild_project').platform_runner_project;
-  const policy = json.data!.aws_iam_policy_document.platform_runner_role_policy_document.statement as Statement[];
+  const policy = json.data!.aws_iam_policy_document.platform_runner_role_policy_document
+    .statement as Statement[];
   const bySid = (sid: string) => policy.find((s) => s.sid === sid)!;
   const stateArn = `arn:aws:s3:::${DEV.state.bucket}`;
 
@@ -70,7 +73,9 @@ describe('PlatformRunner', () => {
   test('has its own cluster-admin access entry (Helm installs CRDs and cluster roles), not a human role', () => {
     const entry = resourcesOf(json, 'aws_eks_access_entry').platform_runner_access_entry;
     expect(entry.principal_arn).toMatch(/^\$\{aws_iam_role\.platform_runner_role.*\.arn\}$/);
-    expect(resourcesOf(json, 'aws_eks_access_policy_association').platform_runner_access_policy).toMatchObject({
+    expect(
+      resourcesOf(json, 'aws_eks_access_policy_association').platform_runner_access_policy,
+    ).toMatchObject({
       principal_arn: entry.principal_arn,
       policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
       access_scope: { type: 'cluster' },
@@ -128,13 +133,23 @@ describe('PlatformRunner', () => {
     }
   });
 
+  test('the bootstrap files are exactly the root objects in dist/k8s/<env>/<env>-argocd/', () => {
+    for (const env of [DEV, PROD]) {
+      const dir = path.join(REPO, 'dist/k8s', env.name, `${env.name}-argocd`);
+      expect(fs.readdirSync(dir).sort()).toEqual(argocdBootstrapFiles(env).sort());
+    }
+  });
+
   test('logs go to a KMS-encrypted log group with bounded retention; the build is encrypted with the key', () => {
     const group = resourcesOf(json, 'aws_cloudwatch_log_group').platform_runner_logs;
     expect(group).toMatchObject({ name: '/sqletl/dev/platform-apply', retention_in_days: 365 });
     expect(group.kms_key_id).toMatch(/project_key_arn/);
     expect(project.encryption_key).toMatch(/project_key_arn/);
     expect(project.logs_config).toMatchObject({
-      cloudwatch_logs: { status: 'ENABLED', group_name: '${aws_cloudwatch_log_group.platform_runner_logs.name}' },
+      cloudwatch_logs: {
+        status: 'ENABLED',
+        group_name: '${aws_cloudwatch_log_group.platform_runner_logs.name}',
+      },
       s3_logs: { status: 'DISABLED' },
     });
   });
@@ -153,11 +168,15 @@ describe('PlatformRunner', () => {
     const commands = Object.values(spec.phases).flatMap((p) => p.commands);
 
     test('is the project buildspec and valid YAML with install, pre_build and build phases', () => {
-      expect(project.source).toEqual({ type: 'NO_SOURCE', buildspec: runnerBuildspec(DEV) });
+      expect(project.source).toEqual({ type: 'NO_SOURCE', buildspec: escapeTerraform(runnerBuildspec(DEV)) });
+      // bash's `${key##*/}` reaches CodeBuild as written, not as a Terraform interpolation.
+      expect(runnerBuildspec(DEV)).toContain('${key##*/}');
+      expect(project.source).toMatchObject({ buildspec: expect.stringContaining('$${key##*/}') });
+      expect(escapeTerraform('a ${b} %{c} $${d}')).toBe('a $${b} %%{c} $$${d}');
       expect(Object.keys(spec.phases)).toEqual(['install', 'pre_build', 'build']);
     });
 
-    test('installs Terraform only after checking HashiCorp\'s signature and the checksum', () => {
+    test("installs Terraform only after checking HashiCorp's signature and the checksum", () => {
       const install = spec.phases.install.commands.join('\n');
       expect(install).toContain(`VALIDSIG .* ${HASHICORP_RELEASE_KEY_FINGERPRINT}$`);
       expect(install).toContain('sha256sum -c -');
@@ -165,35 +184,60 @@ describe('PlatformRunner', () => {
     });
 
     test('applies only with TF_COMMAND=apply, and then the plan it just made', () => {
-      expect(spec.phases.build.commands).toEqual([
-        'terraform -chdir=platform plan -input=false -out=tfplan',
+      expect(spec.phases.build.commands.slice(0, 2)).toEqual([
+        'if [ "$TF_COMMAND" != bootstrap ]; then terraform -chdir=platform plan -input=false -out=tfplan; fi',
         'if [ "$TF_COMMAND" = apply ]; then terraform -chdir=platform apply -input=false tfplan; fi',
       ]);
     });
 
-    // bash answers: the key check accepts only content-addressed keys, and the hash check refuses other content.
-    const keyCheck = commands.find((c) => c.startsWith('[[ "$SOURCE_KEY"'))!;
-    const run = (script: string, env: Record<string, string>, cwd?: string) =>
-      spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, ...env }, cwd, encoding: 'utf8' });
+    // bash answers, with a stand-in `aws` that copies from a local folder instead of S3.
+    function fetchRun(key: string, content: string, command = 'plan') {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-'));
+      const bin = path.join(dir, 'bin');
+      const s3 = path.join(dir, 's3');
+      fs.mkdirSync(bin);
+      if (key !== '') {
+        const stored = path.join(s3, key.replace(/[^A-Za-z0-9./_-]/g, '_'));
+        fs.mkdirSync(path.dirname(stored), { recursive: true });
+        fs.writeFileSync(stored, content);
+      }
+      // aws s3 cp s3://<bucket>/<key> <dest>
+      fs.writeFileSync(path.join(bin, 'aws'), `#!/bin/bash\ncp "${s3}/\${3#s3://*/}" "$4"\n`, {
+        mode: 0o755,
+      });
+      const script = [spec.phases.pre_build.commands[0], spec.phases.pre_build.commands[1]].join('\n');
+      return spawnSync('bash', ['-c', script], {
+        cwd: dir,
+        env: { PATH: `${bin}:${process.env.PATH}`, SOURCE_KEY: key, TF_COMMAND: command },
+        encoding: 'utf8',
+      });
+    }
+    const body = '{"terraform":{}}\n';
+    const sha = createHash('sha256').update(body).digest('hex');
 
-    test.each([
-      [`platform-source/${'a'.repeat(64)}/cdk.tf.json`, 0],
-      ['platform-source/latest/cdk.tf.json', 1],
-      [`jobs/${'a'.repeat(64)}/cdk.tf.json`, 1],
-      [`platform-source/${'a'.repeat(64)}/cdk.tf.json; rm -rf /`, 1],
-      ['', 1],
-    ])('SOURCE_KEY %j → exit %i', (key, status) => {
-      expect(run(keyCheck, { SOURCE_KEY: key }).status).toBe(status);
+    test('fetches a content-addressed key whose file hashes to it', () => {
+      expect(fetchRun(`platform-source/${sha}/cdk.tf.json`, body).status).toBe(0);
     });
 
-    test('the downloaded file must hash to its key', () => {
-      const hashCheck = commands.find((c) => c.startsWith('test "$(sha256sum'))!;
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-'));
-      fs.mkdirSync(path.join(dir, 'platform'));
-      fs.writeFileSync(path.join(dir, 'platform/cdk.tf.json'), '{}\n');
-      const sha = createHash('sha256').update('{}\n').digest('hex');
-      expect(run(hashCheck, { SOURCE_KEY: `platform-source/${sha}/cdk.tf.json` }, dir).status).toBe(0);
-      expect(run(hashCheck, { SOURCE_KEY: `platform-source/${'0'.repeat(64)}/cdk.tf.json` }, dir).status).toBe(1);
+    test.each([
+      ['another content under the key', `platform-source/${sha}/cdk.tf.json`, '{"tampered":true}\n'],
+      ['a key that is not content-addressed', 'platform-source/latest/cdk.tf.json', body],
+      ['a key outside platform-source/', `jobs/${sha}/cdk.tf.json`, body],
+      ['a key with shell characters', `platform-source/${sha}/cdk.tf.json;id`, body],
+    ])('refuses %s', (_what, key, content) => {
+      expect(fetchRun(key, content).status).not.toBe(0);
+    });
+
+    test('refuses an unknown TF_COMMAND and an empty SOURCE_KEY', () => {
+      expect(fetchRun(`platform-source/${sha}/cdk.tf.json`, body, 'destroy').status).not.toBe(0);
+      expect(fetchRun('', body).status).not.toBe(0);
+    });
+
+    test('bootstrap applies the fetched Argo CD root objects with a checked kubectl', () => {
+      const bootstrap = spec.phases.build.commands[2];
+      expect(bootstrap).toMatch(/sha256sum -c - && install -m 0755 kubectl/);
+      expect(bootstrap).toContain('aws eks update-kubeconfig --region us-east-1 --name sqletl-dev');
+      expect(bootstrap).toContain('kubectl apply --server-side -f bootstrap/');
     });
   });
 });

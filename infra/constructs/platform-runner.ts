@@ -5,9 +5,11 @@ import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-p
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { Construct } from 'constructs';
+import { stringify } from 'yaml';
 import {
   bucketArn,
   bucketName,
+  clusterName,
   logGroupName,
   partition,
   regionalArn,
@@ -28,6 +30,17 @@ export const RUNNER_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
 
 /** Prefix in the assets bucket of the platform stack's synthesized source, one folder per content hash. */
 export const PLATFORM_SOURCE_PREFIX = 'platform-source/';
+
+/** kubectl the bootstrap mode installs (checked against the release's published SHA-256). */
+export const RUNNER_KUBECTL_VERSION = '1.35.0';
+
+/** Files of `dist/k8s/<env>/<env>-argocd/` (the root AppProject and Application) the bootstrap mode applies. */
+export function argocdBootstrapFiles(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string[] {
+  return [`AppProject.${resourcePrefix(env)}.yaml`, `Application.${resourcePrefix(env)}.yaml`];
+}
+
+/** A content-addressed key the runner accepts: `platform-source/<sha256 of the file>/<file name>`. */
+export const RUNNER_KEY_PATTERN = `^${'platform-source/'}([0-9a-f]{64})/[A-Za-z0-9._-]+$`;
 
 /** Stack units whose state the platform stack reads (its cross-stack references) besides its own. */
 export const PLATFORM_READS: readonly string[] = ['cluster', 'edge', 'identity'];
@@ -149,6 +162,12 @@ export class PlatformRunner extends Construct {
           resources: [ownState, `${ownState}.tflock`],
         },
         {
+          // `aws eks update-kubeconfig` of the bootstrap mode.
+          sid: 'DescribeCluster',
+          actions: ['eks:DescribeCluster'],
+          resources: [regionalArn(env, 'eks', `cluster/${props.clusterName}`)],
+        },
+        {
           // CodeBuild creates an ENI in the private subnets for each build.
           sid: 'BuildNetworkInterfaces',
           actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
@@ -206,7 +225,8 @@ export class PlatformRunner extends Construct {
       queuedTimeout: RUNNER_TIMEOUT_MINUTES,
       // One run at a time: two applies would contend for the state lock anyway.
       concurrentBuildLimit: 1,
-      source: { type: 'NO_SOURCE', buildspec: runnerBuildspec(env) },
+      // `${` would be a Terraform interpolation: escaped to `$${`, CodeBuild receives the bash text as written.
+      source: { type: 'NO_SOURCE', buildspec: escapeTerraform(runnerBuildspec(env)) },
       artifacts: { type: 'NO_ARTIFACTS' },
       environment: {
         type: 'LINUX_CONTAINER',
@@ -217,6 +237,7 @@ export class PlatformRunner extends Construct {
         environmentVariable: [
           { name: 'TF_COMMAND', value: 'plan' },
           { name: 'SOURCE_KEY', value: '' },
+          { name: 'BOOTSTRAP_KEYS', value: '' },
         ],
       },
       vpcConfig: {
@@ -232,38 +253,63 @@ export class PlatformRunner extends Construct {
   }
 }
 
-/** The build: fetch and check the source, install the pinned Terraform (signature checked), then plan or apply. */
+/**
+ * The build. `TF_COMMAND=plan` (default) or `apply`: fetch `SOURCE_KEY` (the platform stack's `cdk.tf.json`), check it
+ * hashes to its key, install the pinned Terraform (signature checked), plan, and apply that plan. `bootstrap`: fetch
+ * `BOOTSTRAP_KEYS` (the root AppProject and Application, same checks) and `kubectl apply` them once Argo CD is
+ * installed.
+ */
 export function runnerBuildspec(env: EnvironmentConfig): string {
   const release = `https://releases.hashicorp.com/terraform/${RUNNER_TERRAFORM_VERSION}`;
   const zip = `terraform_${RUNNER_TERRAFORM_VERSION}_linux_amd64.zip`;
   const sums = `terraform_${RUNNER_TERRAFORM_VERSION}_SHA256SUMS`;
-  const lines = [
-    'version: 0.2',
-    'env:',
-    '  shell: bash',
-    'phases:',
-    '  install:',
-    '    commands:',
-    `      - curl -fsSLO ${release}/${zip} -O ${release}/${sums} -O ${release}/${sums}.sig`,
-    '      - curl -fsSL https://www.hashicorp.com/.well-known/pgp-key.txt | gpg --batch --import',
-    // The checksums must carry a valid signature of HashiCorp's release key (the VALIDSIG line ends with the
-    // primary key's fingerprint), and the zip must match them.
-    `      - gpg --batch --status-fd 1 --verify ${sums}.sig ${sums} | grep -E '^\\[GNUPG:\\] VALIDSIG .* ${HASHICORP_RELEASE_KEY_FINGERPRINT}$'`,
-    `      - grep ' ${zip}$' ${sums} | sha256sum -c -`,
-    `      - unzip -o ${zip} terraform -d /usr/local/bin && terraform version`,
-    '  pre_build:',
-    '    commands:',
-    // Only the content-addressed keys the assets stack writes, and the file must hash to its key.
-    `      - '[[ "$SOURCE_KEY" =~ ^${PLATFORM_SOURCE_PREFIX}([0-9a-f]{64})/cdk\\.tf\\.json$ ]] || { echo "SOURCE_KEY must be the assets stack output platform_source_key"; exit 1; }'`,
-    '      - mkdir -p platform && aws s3 cp "s3://' +
-      bucketName(env, 'assets') +
-      '/$SOURCE_KEY" platform/cdk.tf.json',
-    `      - test "$(sha256sum platform/cdk.tf.json | cut -d' ' -f1)" = "$(cut -d/ -f2 <<<"$SOURCE_KEY")"`,
-    '      - terraform -chdir=platform init -input=false',
-    '  build:',
-    '    commands:',
-    '      - terraform -chdir=platform plan -input=false -out=tfplan',
-    '      - if [ "$TF_COMMAND" = apply ]; then terraform -chdir=platform apply -input=false tfplan; fi',
-  ];
-  return `${lines.join('\n')}\n`;
+  const kubectl = `https://dl.k8s.io/release/v${RUNNER_KUBECTL_VERSION}/bin/linux/amd64/kubectl`;
+  const bucket = bucketName(env, 'assets');
+  // Fetches content-addressed keys into a folder; refuses any other key and any file that does not hash to its key.
+  const fetch = (keys: string, dir: string) =>
+    `for key in ${keys}; do [[ "$key" =~ ${RUNNER_KEY_PATTERN} ]] || { echo "not a content-addressed key: $key"; exit 1; }; ` +
+    `mkdir -p ${dir} && aws s3 cp "s3://${bucket}/$key" "${dir}/\${key##*/}" && ` +
+    `test "$(sha256sum "${dir}/\${key##*/}" | cut -d' ' -f1)" = "\${BASH_REMATCH[1]}" || exit 1; done`;
+  const notBootstrap = (command: string) => `if [ "$TF_COMMAND" != bootstrap ]; then ${command}; fi`;
+  const buildspec = {
+    version: 0.2,
+    env: { shell: 'bash' },
+    phases: {
+      install: {
+        commands: [
+          `curl -fsSLO ${release}/${zip} -O ${release}/${sums} -O ${release}/${sums}.sig`,
+          'curl -fsSL https://www.hashicorp.com/.well-known/pgp-key.txt | gpg --batch --import',
+          // The checksums must carry a valid signature of HashiCorp's release key (the VALIDSIG line ends with the
+          // primary key's fingerprint), and the zip must match them.
+          `gpg --batch --status-fd 1 --verify ${sums}.sig ${sums} | grep -E '^\\[GNUPG:\\] VALIDSIG .* ${HASHICORP_RELEASE_KEY_FINGERPRINT}$'`,
+          `grep ' ${zip}$' ${sums} | sha256sum -c -`,
+          `unzip -o ${zip} terraform -d /usr/local/bin && terraform version`,
+        ],
+      },
+      pre_build: {
+        commands: [
+          'case "$TF_COMMAND" in plan|apply|bootstrap) ;; *) echo "TF_COMMAND must be plan, apply or bootstrap"; exit 1;; esac',
+          notBootstrap(`[ -n "$SOURCE_KEY" ] || exit 1; ${fetch('$SOURCE_KEY', 'platform')}`),
+          notBootstrap('terraform -chdir=platform init -input=false'),
+        ],
+      },
+      build: {
+        commands: [
+          notBootstrap('terraform -chdir=platform plan -input=false -out=tfplan'),
+          'if [ "$TF_COMMAND" = apply ]; then terraform -chdir=platform apply -input=false tfplan; fi',
+          `if [ "$TF_COMMAND" = bootstrap ]; then [ -n "$BOOTSTRAP_KEYS" ] || exit 1; ${fetch('$BOOTSTRAP_KEYS', 'bootstrap')}; ` +
+            `curl -fsSLO ${kubectl} -O ${kubectl}.sha256 && echo "$(cat kubectl.sha256)  kubectl" | sha256sum -c - && ` +
+            'install -m 0755 kubectl /usr/local/bin/kubectl && ' +
+            `aws eks update-kubeconfig --region ${env.region} --name ${clusterName(env)} && ` +
+            'kubectl apply --server-side -f bootstrap/; fi',
+        ],
+      },
+    },
+  };
+  return stringify(buildspec, { lineWidth: 0 });
+}
+
+/** A literal string for Terraform JSON: `${` and `%{` start template sequences there, `$${` and `%%{` do not. */
+export function escapeTerraform(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }

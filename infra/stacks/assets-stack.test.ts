@@ -360,9 +360,11 @@ describe('AssetsStack', () => {
   test('an empty asset tree gives no job objects and a count of zero', () => {
     const empty = repoWith({ 'etl/pipelines/none.yaml': 'x' });
     const result = synth(empty).json;
-    // Only the image source archives and the platform source: no job or runner object.
+    // Only the image source archives and the platform runner's sources: no job or runner object.
     expect(Object.keys(resourcesOf(result, 'aws_s3_object')).sort()).toEqual([
       'arc_runtime_source',
+      'argocd_bootstrap0',
+      'argocd_bootstrap1',
       'platform_source',
       'spark_runtime_source',
     ]);
@@ -397,6 +399,24 @@ describe('AssetsStack', () => {
     // The path leads from the assets stack's folder to the platform stack's synthesized file in dist/.
     const stackDir = path.join(__dirname, '../../dist/terraform/stacks/dev-assets');
     expect(fs.existsSync(path.join(stackDir, '../dev-platform/cdk.tf.json'))).toBe(true);
+  });
+
+  test("uploads the Argo CD root objects for the runner's bootstrap, content-addressed, from dist/k8s", () => {
+    const objects = resourcesOf(json, 'aws_s3_object');
+    const stackDir = path.join(__dirname, '../../dist/terraform/stacks/dev-assets');
+    const keys: string[] = [];
+    for (const [i, file] of ['AppProject.sqletl-dev.yaml', 'Application.sqletl-dev.yaml'].entries()) {
+      const source = `\${path.module}/../../../k8s/dev/dev-argocd/${file}`;
+      const key = `platform-source/\${filesha256("${source}")}/${file}`;
+      expect(objects[`argocd_bootstrap${i}`]).toMatchObject({
+        key,
+        source,
+        server_side_encryption: 'aws:kms',
+      });
+      expect(fs.existsSync(path.join(stackDir, source.replace('${path.module}/', '')))).toBe(true);
+      keys.push(key);
+    }
+    expect(json.output!.argocd_bootstrap_keys).toMatchObject({ value: keys.join(' ') });
   });
 
   test('uploads each runtime image build context, zipped by Terraform, to the key its pipeline watches', () => {

@@ -19,7 +19,7 @@ import {
   type Ledger,
 } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
-import { PLATFORM_SOURCE_PREFIX } from '../constructs/platform-runner';
+import { argocdBootstrapFiles, PLATFORM_SOURCE_PREFIX } from '../constructs/platform-runner';
 import { imageSourceKey } from '../constructs/image-pipeline';
 import type { FoundationStack } from './foundation-stack';
 
@@ -283,6 +283,28 @@ export class AssetsStack extends EnvironmentStack {
     new TerraformOutput(this, 'PlatformSourceKey', {
       value: platformKey,
       description: 'Key of the platform stack source the platform runner applies (SOURCE_KEY of its build)',
+    });
+    // The Argo CD root AppProject and Application (dist/k8s/<env>/<env>-argocd/), which the runner's bootstrap mode
+    // applies once: the cluster API is private, so no laptop can.
+    const bootstrapKeys = argocdBootstrapFiles(env).map((file, i) => {
+      const source = `\${path.module}/../../../k8s/${env.name}/${env.name}-argocd/${file}`;
+      const key = `${PLATFORM_SOURCE_PREFIX}\${filesha256("${source}")}/${file}`;
+      new S3Object(this, `ArgocdBootstrap${i}`, {
+        bucket,
+        key,
+        source,
+        sourceHash: `\${filemd5("${source}")}`,
+        contentType: 'application/yaml',
+        serverSideEncryption: 'aws:kms',
+        kmsKeyId: foundation.projectKey.key.arn,
+        bucketKeyEnabled: true,
+      });
+      return key;
+    });
+    new TerraformOutput(this, 'ArgocdBootstrapKeys', {
+      value: bootstrapKeys.join(' '),
+      description:
+        'Keys of the Argo CD root objects the platform runner applies (BOOTSTRAP_KEYS of its build)',
     });
 
     new TerraformOutput(this, 'AssetCount', {
