@@ -439,12 +439,12 @@ describe('PlatformStack', () => {
       enabled: true,
       clientId: { name: OIDC_CLIENT_SECRETS.argo.name, key: 'client-id' },
       clientSecret: { name: OIDC_CLIENT_SECRETS.argo.name, key: 'client-secret' },
-      // The edge stack's distribution (a cross-stack reference once synthesized).
-      redirectUrl: expect.stringMatching(
-        /^https:\/\/\$\{.*aws_cloudfront_distribution[._]argo[._]domain_name\}\/oauth2\/callback$/,
-      ),
       rbac: { enabled: true },
     });
+    // The edge stack's distribution (a cross-stack reference once synthesized).
+    expect(server.sso.redirectUrl).toMatch(
+      /^https:\/\/\$\{.*aws_cloudfront_distribution[._]argo[._]domain_name\}\/oauth2\/callback$/,
+    );
     // The Argo server adds `openid` to the configured scopes itself (server/auth/sso): listing it sends it twice.
     const requested = ['openid', ...server.sso.scopes];
     expect(requested).toEqual(['openid', 'email', 'profile']);
@@ -509,12 +509,12 @@ describe('PlatformStack', () => {
         authorize_url: `${hosted}/oauth2/authorize`,
         token_url: `${hosted}/oauth2/token`,
         userdata_url: `${hosted}/oauth2/userInfo`,
-        oauth_callback_url: expect.stringMatching(
-          /^https:\/\/\$\{.*aws_cloudfront_distribution[._]jupyterhub[._]domain_name\}\/hub\/oauth_callback$/,
-        ),
         username_claim: 'email',
         admin_users: [],
       });
+      expect(values.hub.config.GenericOAuthenticator.oauth_callback_url).toMatch(
+        /^https:\/\/\$\{.*aws_cloudfront_distribution[._]jupyterhub[._]domain_name\}\/hub\/oauth_callback$/,
+      );
       const ref = (key: string) => ({
         valueFrom: { secretKeyRef: { name: OIDC_CLIENT_SECRETS.jupyterhub.name, key } },
       });

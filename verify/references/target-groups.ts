@@ -27,7 +27,8 @@ interface KnownService {
 function fullname(release: HelmRelease, chart: string): string {
   const override = release.values.fullnameOverride;
   if (typeof override === 'string' && override !== '') return override;
-  const name = String(release.resource.values.name ?? '');
+  const raw = release.resource.values.name;
+  const name = typeof raw === 'string' ? raw : '';
   return name.includes(chart) ? name : `${name}-${chart}`;
 }
 
@@ -125,7 +126,7 @@ function checkEnvironment(environment: ReferenceEnvironment): { problems: Proble
         );
       } else if (spec.targetType !== undefined && spec.targetType !== group.values.target_type) {
         problem(
-          `spec.targetType '${String(spec.targetType)}' differs from ${group.address}'s target_type ` +
+          `spec.targetType '${typeof spec.targetType === 'string' ? spec.targetType : JSON.stringify(spec.targetType)}' differs from ${group.address}'s target_type ` +
             `'${String(group.values.target_type)}' in ${group.stack}`,
         );
       }
