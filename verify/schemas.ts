@@ -155,7 +155,7 @@ export class SchemaRegistry {
     if (cached !== undefined) {
       return cached;
     }
-    const documents = parseAllDocuments(fs.readFileSync(file, 'utf8'), { maxAliasCount: -1 })
+    const documents = parseAllDocuments(fs.readFileSync(file, 'utf8'))
       .map((doc) => doc.toJS({ maxAliasCount: -1 }) as unknown)
       .filter((doc) => doc !== null && doc !== undefined);
     const all = documents.map((document): ParsedCrd => {
