@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { Environment } from '@marcbachmann/cel-js';
 import { applyDefaults, celViolations, checkRule, evaluateRule } from './cel';
 import { cachedCrds } from './upstream-cache';
@@ -69,7 +69,10 @@ describe('pinned CRDs', () => {
     };
     for (const crd of cachedCrds()) {
       if (crd.cachedPath !== undefined) {
-        collect(parseYaml(fs.readFileSync(crd.cachedPath, 'utf8'), { maxAliasCount: -1 }));
+        // A chart's crds.yaml holds several CRDs.
+        for (const document of parseAllDocuments(fs.readFileSync(crd.cachedPath, 'utf8'))) {
+          collect(document.toJS({ maxAliasCount: -1 }));
+        }
       }
     }
     expect(rules.size).toBeGreaterThan(40);

@@ -235,6 +235,7 @@ describe('PlatformRunner', () => {
       const bootstrap = spec.phases.build.commands[2];
       expect(bootstrap).toMatch(/sha256sum -c - && install -m 0755 kubectl/);
       expect(bootstrap).toContain('aws eks update-kubeconfig --region us-east-1 --name sqletl-dev');
+      expect(bootstrap).toContain(`https://dl.k8s.io/release/v${DEV.eks.version}.0/bin/linux/amd64/kubectl`);
       expect(bootstrap).toContain('kubectl apply --server-side -f bootstrap/');
     });
   });

@@ -31,8 +31,13 @@ export const RUNNER_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
 /** Prefix in the assets bucket of the platform stack's synthesized source, one folder per content hash. */
 export const PLATFORM_SOURCE_PREFIX = 'platform-source/';
 
-/** kubectl the bootstrap mode installs (checked against the release's published SHA-256). */
-export const RUNNER_KUBECTL_VERSION = '1.35.0';
+/**
+ * kubectl the bootstrap mode installs: the first release of the cluster's minor version (kubectl supports one minor
+ * version of skew either way), checked against the release's published SHA-256.
+ */
+export function runnerKubectlVersion(env: Pick<EnvironmentConfig, 'eks'>): string {
+  return `${env.eks.version}.0`;
+}
 
 /** Files of `dist/k8s/<env>/<env>-argocd/` (the root AppProject and Application) the bootstrap mode applies. */
 export function argocdBootstrapFiles(env: Pick<EnvironmentConfig, 'name' | 'prefix'>): string[] {
@@ -263,7 +268,7 @@ export function runnerBuildspec(env: EnvironmentConfig): string {
   const release = `https://releases.hashicorp.com/terraform/${RUNNER_TERRAFORM_VERSION}`;
   const zip = `terraform_${RUNNER_TERRAFORM_VERSION}_linux_amd64.zip`;
   const sums = `terraform_${RUNNER_TERRAFORM_VERSION}_SHA256SUMS`;
-  const kubectl = `https://dl.k8s.io/release/v${RUNNER_KUBECTL_VERSION}/bin/linux/amd64/kubectl`;
+  const kubectl = `https://dl.k8s.io/release/v${runnerKubectlVersion(env)}/bin/linux/amd64/kubectl`;
   const bucket = bucketName(env, 'assets');
   // Fetches content-addressed keys into a folder; refuses any other key and any file that does not hash to its key.
   const fetch = (keys: string, dir: string) =>

@@ -47,7 +47,7 @@ ruleTests(CF_004, {
     { name: 'the real distribution (VPC origin over HTTP inside AWS)', result: run() },
     {
       name: 'the real VPC origin resource',
-      result: () => CF_004.evaluate(distResource('dev-edge', 'aws_cloudfront_vpc_origin.ingress_alb_origin')),
+      result: () => CF_004.evaluate(distResource('dev-edge', 'aws_cloudfront_vpc_origin.ui_alb_origin')),
     },
   ],
 });
