@@ -51,7 +51,7 @@ export function addEnvironmentStacks(
   const workloads = new WorkloadsStack(app, { env, foundation, cluster: cluster.identity });
   const registry = new RegistryStack(app, { env, foundation });
   const identity = new IdentityStack(app, { env, foundation });
-  const platform = new PlatformStack(app, { env, foundation, cluster, workloads, identity, data });
+  const platform = new PlatformStack(app, { env, foundation, cluster, workloads, identity, data, repoRoot });
   const edge = new EdgeStack(app, { env, foundation, identity });
   return { foundation, network, data, assets, cluster, workloads, registry, identity, platform, edge };
 }
