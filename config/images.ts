@@ -13,11 +13,22 @@ import type { Architecture } from './scheduling';
 type NamingInput = Pick<EnvironmentConfig, 'name' | 'prefix' | 'account' | 'region'>;
 
 /**
- * The ETL runtime images the kit builds; their build contexts are etl/images/<image>/.
+ * The images the kit builds; their build contexts are etl/images/<image>/.
  * - `spark-runtime`: Spark 4 with Delta Lake, S3A and the kit's SQL runner.
  * - `arc-runtime`: the pinned Arc image extended with the kit's configuration.
+ * - `pyspark-notebook`: JupyterHub's PySpark server (Jupyter Docker Stacks, the runtime's Spark, its jars).
+ * - `arc-notebook`: JupyterHub's Arc server (the pinned Arc image, a Jupyter server and the Arc kernel).
  */
-export const ETL_IMAGES = ['spark-runtime', 'arc-runtime'] as const;
+export const ETL_IMAGES = ['spark-runtime', 'arc-runtime', 'pyspark-notebook', 'arc-notebook'] as const;
+
+/**
+ * The images JupyterHub's profiles run: each runs `jupyterhub-singleuser` (a Jupyter server), which the runtime
+ * images do not. A profile naming any other image is refused (infra's JupyterHub values test).
+ */
+export const NOTEBOOK_IMAGES = ['pyspark-notebook', 'arc-notebook'] as const;
+
+/** One of {@link NOTEBOOK_IMAGES}. */
+export type NotebookImage = (typeof NOTEBOOK_IMAGES)[number];
 
 /** One of {@link ETL_IMAGES}. */
 export type EtlImage = (typeof ETL_IMAGES)[number];
@@ -28,10 +39,14 @@ export type EtlImage = (typeof ETL_IMAGES)[number];
  * - `spark-runtime` (FROM apache/spark, published for amd64 and arm64): both.
  * - `arc-runtime`: amd64 only. Its base, ghcr.io/tripl-ai/arc, is published for linux/amd64 alone (tripl-ai/docker
  *   builds it with a plain `docker build`, no `--platform`); an arm64 build would fail at its first `RUN`.
+ * - `pyspark-notebook` (FROM Jupyter Docker Stacks, published for amd64 and arm64): both.
+ * - `arc-notebook`: amd64 only, same base as arc-runtime; its notebook pods select amd64 nodes.
  */
 export const ETL_IMAGE_ARCHITECTURES: Readonly<Record<EtlImage, readonly Architecture[]>> = {
   'spark-runtime': ['amd64', 'arm64'],
   'arc-runtime': ['amd64'],
+  'pyspark-notebook': ['amd64', 'arm64'],
+  'arc-notebook': ['amd64'],
 };
 
 /** ECR registry host of the environment's account and region. */

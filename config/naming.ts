@@ -159,11 +159,26 @@ export const WORKLOADS = {
     mechanism: 'podIdentity',
     createdBy: 'helm',
   },
-  /** JupyterHub single-user servers; IRSA because the Arc kernel image carries Arc's old AWS SDK. */
+  /**
+   * JupyterHub single-user servers of users in SSO_GROUPS.admins or SSO_GROUPS.engineers: what an ETL job may do.
+   * IRSA because the Arc kernel image carries Arc's old AWS SDK.
+   */
   jupyterSingleUser: {
     role: 'jupyter-singleuser',
     namespace: NAMESPACES.jupyter,
     serviceAccount: 'jupyter-singleuser',
+    mechanism: 'irsa',
+    createdBy: 'kit',
+  },
+  /**
+   * JupyterHub single-user servers of users in none of the writing groups (SSO_GROUPS.viewers): read-only data
+   * lake, catalog and job files, Athena queries. The hub picks this account unless the user's Cognito groups include
+   * SSO_GROUPS.admins or SSO_GROUPS.engineers (then {@link WORKLOADS.jupyterSingleUser}). IRSA, like the writers'.
+   */
+  jupyterReadOnly: {
+    role: 'jupyter-readonly',
+    namespace: NAMESPACES.jupyter,
+    serviceAccount: 'jupyter-singleuser-readonly',
     mechanism: 'irsa',
     createdBy: 'kit',
   },
@@ -205,9 +220,8 @@ export const WORKLOADS = {
     namespace: NAMESPACES.externalSecrets,
     serviceAccount: 'external-secrets',
     mechanism: 'podIdentity',
-    // The kit creates it so the Pod Identity association has its subject before the operator's chart is pinned
-    // (none is in versions.json yet); the chart is then installed with serviceAccount.create=false.
-    createdBy: 'kit',
+    // The operator's chart (platform stack) creates it under this name; the association binds the role to it.
+    createdBy: 'helm',
   },
   /** The EBS CSI driver (EKS add-on) controller. */
   ebsCsiDriver: {
@@ -319,3 +333,62 @@ export function secretName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>, secr
 export function logGroupName(env: Pick<EnvironmentConfig, 'name' | 'prefix'>, purpose: string): string {
   return `/${env.prefix}/${env.name}/${purpose}`;
 }
+
+/**
+ * A Kubernetes Secret synced from Secrets Manager by the External Secrets Operator: the k8s layer renders one
+ * ExternalSecret per entry, infra grants the operator's role exactly these secrets, and the charts that read them
+ * name only the Secret and its keys, so no secret value reaches Terraform JSON or dist/.
+ */
+export interface SyncedSecret {
+  /** Namespace of the Kubernetes Secret (the namespace of the chart that reads it). */
+  readonly namespace: string;
+  /** Name of the Kubernetes Secret. */
+  readonly name: string;
+  /** Secrets Manager secret, the short name passed to {@link secretName}. */
+  readonly source: string;
+  /** Kubernetes Secret key → JSON property of the Secrets Manager secret. */
+  readonly keys: Readonly<Record<string, string>>;
+}
+
+/**
+ * The OIDC clients of Argo Workflows' SSO and JupyterHub's authenticator. Their Secrets Manager secrets hold
+ * `{client_id, client_secret, …}` JSON written by Terraform from the Cognito user pool clients.
+ */
+export const OIDC_CLIENT_SECRETS = {
+  /** Argo server SSO; `server.sso.clientId/clientSecret` name these keys. */
+  argo: {
+    namespace: NAMESPACES.argo,
+    name: 'argo-server-sso',
+    source: 'oidc/argo',
+    keys: { 'client-id': 'client_id', 'client-secret': 'client_secret' },
+  },
+  /** JupyterHub's GenericOAuthenticator; read through `hub.extraEnv` (OAUTH_CLIENT_ID/OAUTH_CLIENT_SECRET). */
+  jupyterhub: {
+    namespace: NAMESPACES.jupyter,
+    name: 'jupyterhub-oidc',
+    source: 'oidc/jupyterhub',
+    keys: { 'client-id': 'client_id', 'client-secret': 'client_secret' },
+  },
+} as const satisfies Record<string, SyncedSecret>;
+
+/** Every Secret the External Secrets Operator syncs (what its role may read, and nothing else). */
+export const SYNCED_SECRETS: readonly SyncedSecret[] = Object.values(OIDC_CLIENT_SECRETS);
+
+/** The Secrets Manager secret name a {@link SyncedSecret} is synced from. */
+export function syncedSecretSource(
+  env: Pick<EnvironmentConfig, 'name' | 'prefix'>,
+  secret: SyncedSecret,
+): string {
+  return secretName(env, secret.source);
+}
+
+/**
+ * ARN pattern of one secret named by {@link secretName}: Secrets Manager appends `-` and six random characters to
+ * the name, so `-??????` matches exactly that secret and not `<name>-suffix` siblings (IAM's documented pattern).
+ */
+export function secretArnPattern(env: NamingInput, secret: string): string {
+  return regionalArn(env, 'secretsmanager', `secret:${secretName(env, secret)}-??????`);
+}
+
+/** Name of the ClusterSecretStore (Secrets Manager of the environment's region) every ExternalSecret uses. */
+export const SECRETS_MANAGER_STORE = 'aws-secrets-manager';

@@ -4,8 +4,10 @@ import {
   SPARK_RUNTIME,
   SPARK_RUNTIME_PIN_FILES,
   type SparkRuntimePins,
+  FETCH_JARS_SOURCE,
   renderDockerfile,
   renderJarsTxt,
+  renderNotebookDockerfile,
   renderRequirementsIn,
   sparkRuntimeViolations,
 } from './spark-runtime';
@@ -30,7 +32,28 @@ export function sparkRuntimePinFiles(repoRoot: string, pins: SparkRuntimePins = 
       `${SPARK_RUNTIME_PIN_FILES.dockerfile} is missing; the spark-runtime image needs its Dockerfile`,
     );
   }
+  const notebookDockerfile = read(SPARK_RUNTIME_PIN_FILES.notebookDockerfile);
+  if (notebookDockerfile === undefined) {
+    throw new Error(
+      `${SPARK_RUNTIME_PIN_FILES.notebookDockerfile} is missing; the pyspark-notebook image needs its Dockerfile`,
+    );
+  }
   return [
+    {
+      file: SPARK_RUNTIME_PIN_FILES.notebookJars,
+      expected: renderJarsTxt(pins),
+      current: read(SPARK_RUNTIME_PIN_FILES.notebookJars),
+    },
+    {
+      file: SPARK_RUNTIME_PIN_FILES.notebookFetchJars,
+      expected: read(FETCH_JARS_SOURCE) ?? '',
+      current: read(SPARK_RUNTIME_PIN_FILES.notebookFetchJars),
+    },
+    {
+      file: SPARK_RUNTIME_PIN_FILES.notebookDockerfile,
+      expected: renderNotebookDockerfile(notebookDockerfile, pins),
+      current: notebookDockerfile,
+    },
     {
       file: SPARK_RUNTIME_PIN_FILES.jars,
       expected: renderJarsTxt(pins),

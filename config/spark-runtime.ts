@@ -213,7 +213,30 @@ export const SPARK_RUNTIME_PIN_FILES = {
   jars: 'etl/images/spark-runtime/jars.txt',
   dockerfile: 'etl/images/spark-runtime/Dockerfile',
   requirementsIn: 'etl/local/requirements.in',
+  notebookJars: 'etl/images/pyspark-notebook/jars.txt',
+  notebookFetchJars: 'etl/images/pyspark-notebook/fetch_jars.py',
+  notebookDockerfile: 'etl/images/pyspark-notebook/Dockerfile',
 } as const;
+
+/** The spark-runtime image's jar fetcher; the notebook image's build context gets a copy (contexts are folders). */
+export const FETCH_JARS_SOURCE = 'etl/images/spark-runtime/fetch_jars.py';
+
+/**
+ * The PySpark notebook image's Dockerfile with its base image (Jupyter Docker Stacks' pyspark-notebook of the pinned
+ * Spark) and the Spark version its build asserts set from the pins.
+ */
+export function renderNotebookDockerfile(current: string, pins: SparkRuntimePins = SPARK_RUNTIME): string {
+  if (!/^ARG NOTEBOOK_IMAGE=.*$/m.test(current) || !/pyspark\.__version__\)'\)" = "[^"]*"/.test(current)) {
+    throw new Error(
+      `${SPARK_RUNTIME_PIN_FILES.notebookDockerfile}: the 'ARG NOTEBOOK_IMAGE=' line or the pyspark version test is ` +
+        'missing; restore them',
+    );
+  }
+  return current
+    .replace(/^ARG NOTEBOOK_IMAGE=.*$/m, `ARG NOTEBOOK_IMAGE=${pins.notebookImage}`)
+    .replace(/(pyspark\.__version__\)'\)" = ")[^"]*"/, `$1${pins.spark}"`)
+    .replace(/pyspark-notebook of Spark \d+\.\d+\.\d+/, `pyspark-notebook of Spark ${pins.spark}`);
+}
 
 /** etl/images/spark-runtime/jars.txt: one coordinate a line, read by fetch_jars.py (image) and etl/local (local). */
 export function renderJarsTxt(pins: SparkRuntimePins = SPARK_RUNTIME): string {

@@ -38,6 +38,12 @@ const loadBalancerController = (file: string): UpstreamFile => ({
   url: `${RAW}/aws/aws-load-balancer-controller/v3.5.0/helm/aws-load-balancer-controller/crds/${file}`,
 });
 
+// config/crds/bases/ of the release tag; the chart 2.9.0 installs the same files (installCRDs).
+const externalSecrets = (file: string): UpstreamFile => ({
+  path: `crds/external-secrets-v2.9.0/${file}`,
+  url: `${RAW}/external-secrets/external-secrets/v2.9.0/config/crds/bases/${file}`,
+});
+
 /** Every CRD this kit generates bindings for or validates against. */
 export const UPSTREAM_CRDS = {
   sparkApplication: sparkOperator('sparkoperator.k8s.io_sparkapplications.yaml'),
@@ -51,6 +57,8 @@ export const UPSTREAM_CRDS = {
   nodePool: karpenter('karpenter.sh_nodepools.yaml'),
   ec2NodeClass: karpenter('karpenter.k8s.aws_ec2nodeclasses.yaml'),
   targetGroupBinding: loadBalancerController('crds.yaml'),
+  externalSecret: externalSecrets('external-secrets.io_externalsecrets.yaml'),
+  clusterSecretStore: externalSecrets('external-secrets.io_clustersecretstores.yaml'),
 } as const satisfies Record<string, UpstreamFile>;
 
 /** JSON Schemas (written as YAML) of Helm chart values. */

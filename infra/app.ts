@@ -62,6 +62,6 @@ export function addEnvironmentStacks(
     nodeSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId,
   });
   const identity = new IdentityStack(app, { env, foundation, uiUrls: edge.uiUrls });
-  const platform = new PlatformStack(app, { env, foundation, cluster, workloads, identity, data });
+  const platform = new PlatformStack(app, { env, foundation, cluster, workloads, identity, data, repoRoot });
   return { foundation, network, data, assets, cluster, workloads, registry, edge, identity, platform };
 }

@@ -7,6 +7,7 @@ import type { PipelineSpec } from '../config/pipelines/model';
 import { AdhocSubmitChart } from './charts/adhoc-submit-chart';
 import { ArgoCdChart } from './charts/argocd-chart';
 import { ArgoSsoRbacChart } from './charts/argo-sso-rbac-chart';
+import { ExternalSecretsChart } from './charts/external-secrets-chart';
 import { KarpenterChart } from './charts/karpenter-chart';
 import { NamespacesChart } from './charts/namespaces-chart';
 import { PipelinesChart } from './charts/pipelines-chart';
@@ -37,6 +38,7 @@ export function addEnvironmentCharts(app: App, input: EnvironmentInput): void {
   new KarpenterChart(app, { env });
   new SparkHistoryChart(app, { env, repoRoot });
   new ArgoSsoRbacChart(app, { env });
+  new ExternalSecretsChart(app, { env });
   new ArgoCdChart(app, { env });
   new WebTargetsChart(app, { env });
 }

@@ -147,3 +147,88 @@ describe('every runtime image a manifest pins is built by an apply', () => {
     });
   }
 });
+
+/** Every document of every YAML file below dist/k8s/<env>. */
+function manifestsOf(env: string): Record<string, unknown>[] {
+  return filesBelow(path.join(DIST, 'k8s', env), '.yaml').map(
+    (file) => parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>,
+  );
+}
+
+/** IAM's resource wildcards (`*` any run, `?` one character) as a regular expression. */
+function iamPattern(resource: string): RegExp {
+  const escaped = resource.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replaceAll('*', '.*').replaceAll('?', '.')}$`);
+}
+
+interface Statement {
+  readonly actions: string[];
+  readonly resources: string[];
+}
+
+describe('External Secrets: what the k8s layer syncs is exactly what infra lets the operator read', () => {
+  for (const env of loadEnvironments()) {
+    const stacks = path.join(DIST, 'terraform', 'stacks');
+    const keys = manifestsOf(env.name)
+      .filter((m) => m.kind === 'ExternalSecret')
+      .flatMap((m) =>
+        ((m.spec as { data?: { remoteRef: { key: string } }[] }).data ?? []).map((d) => d.remoteRef.key),
+      );
+    const workloads = JSON.parse(
+      fs.readFileSync(path.join(stacks, `${env.name}-workloads`, 'cdk.tf.json'), 'utf8'),
+    ) as { data: { aws_iam_policy_document: Record<string, { statement: Statement[] }> } };
+    const reads = workloads.data.aws_iam_policy_document.external_secrets_policy_document.statement
+      .filter((s) => s.actions.includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => s.resources);
+    // A Secrets Manager ARN as AWS forms it: the name, a dash and six random characters.
+    const arnOf = (name: string) =>
+      `arn:aws:secretsmanager:${env.region}:${env.account}:secret:${name}-Ab12Cd`;
+
+    test(`${env.name}: the OIDC client Secrets are synced, and every key read is granted to the operator's role`, () => {
+      expect([...new Set(keys)].sort()).toEqual([
+        `${env.prefix}/${env.name}/oidc/argo`,
+        `${env.prefix}/${env.name}/oidc/jupyterhub`,
+      ]);
+      for (const key of keys) {
+        expect(
+          reads.some((r) => iamPattern(r).test(arnOf(key))),
+          key,
+        ).toBe(true);
+      }
+    });
+
+    test(`${env.name}: the role reads no secret that no ExternalSecret syncs (no prefix wildcard)`, () => {
+      for (const resource of reads) {
+        expect(
+          keys.some((key) => iamPattern(resource).test(arnOf(key))),
+          resource,
+        ).toBe(true);
+        expect(
+          iamPattern(resource).test(arnOf(`${env.prefix}/${env.name}/edge/origin-verify`)),
+          resource,
+        ).toBe(false);
+      }
+    });
+
+    test(`${env.name}: every synced key is a secret a Terraform stack creates`, () => {
+      const created = fs
+        .readdirSync(stacks)
+        .filter((stack) => stack.startsWith(`${env.name}-`))
+        .flatMap((stack) => {
+          const json = JSON.parse(fs.readFileSync(path.join(stacks, stack, 'cdk.tf.json'), 'utf8')) as {
+            resource?: { aws_secretsmanager_secret?: Record<string, { name: string }> };
+          };
+          return Object.values(json.resource?.aws_secretsmanager_secret ?? {}).map((s) => s.name);
+        });
+      for (const key of keys) expect(created, key).toContain(key);
+    });
+  }
+
+  test('the pattern check tells a sibling secret apart', () => {
+    expect(iamPattern('arn:x:secret:a/oidc/argo-??????').test('arn:x:secret:a/oidc/argo-Ab12Cd')).toBe(true);
+    expect(iamPattern('arn:x:secret:a/oidc/argo-??????').test('arn:x:secret:a/oidc/argo-admin-Ab12Cd')).toBe(
+      false,
+    );
+    expect(iamPattern('arn:x:secret:a/*').test('arn:x:secret:a/oidc/argo-admin-Ab12Cd')).toBe(true);
+  });
+});

@@ -59,10 +59,13 @@ function supplied(job: JobSpec, reference: string): boolean {
   );
 }
 
-/** A stage cell as JSON: HOCON substitutions (`${ETL_CONF_X}` and `${ETL_CONF_X}"/path"`) become strings. */
+/**
+ * A stage cell as JSON: HOCON substitutions and their concatenations (`${ETL_CONF_X}`, `${ETL_CONF_X}"/path"`,
+ * `${ETL_CONF_X}"/"${ETL_CONF_Y}`) become one string each, `<ETL_CONF_X>/path`.
+ */
 function stageObject(body: string): Record<string, unknown> {
-  const json = body.replace(/\$\{(ETL_CONF_\w+)\}(?:"([^"]*)")?/g, (_, name: string, rest?: string) =>
-    JSON.stringify(`<${name}>${rest ?? ''}`),
+  const json = body.replace(/(?:\$\{ETL_CONF_\w+\}(?:"[^"]*")?)+/g, (value) =>
+    JSON.stringify(value.replace(/\$\{(ETL_CONF_\w+)\}/g, '<$1>').replaceAll('"', '')),
   );
   return JSON.parse(json) as Record<string, unknown>;
 }
@@ -128,6 +131,19 @@ describe('sample pipelines', () => {
       }
     },
   );
+
+  test('nyc-taxi reads its trips from the data lake (the public TLC bucket no longer serves listings)', () => {
+    const nyc = pipelines.find((p) => p.name === 'nyc-taxi')!;
+    const job = nyc.jobs[0];
+    const extract = codeCells(job.files[0])
+      .filter((c) => c.magic === undefined)
+      .map((c) => stageObject(c.body))
+      .find((stage) => stage.type === 'ParquetExtract')!;
+    expect(extract.inputURI).toBe('<ETL_CONF_DATALAKE>/<ETL_CONF_NYC_TAXI_SOURCE>');
+    // The source is a path inside the lake, and no sparkConf reads any bucket anonymously.
+    expect(nyc.parameters.NYC_TAXI_SOURCE).toMatch(/^raw\/nyc-tlc\/[^:]*\.parquet$/);
+    expect(JSON.stringify(job.sparkConf)).not.toMatch(/Anonymous|nyc-tlc/);
+  });
 
   test('scd2_merge ends with a gate on the expected sample totals', () => {
     const cells = codeCells('customer-scd2/scd2_merge.ipynb');

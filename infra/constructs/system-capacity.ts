@@ -2,6 +2,7 @@ import type { EnvironmentConfig } from '../../config';
 import { argoCdValues } from './helm-values/argo-cd';
 import { argoWorkflowsValues } from './helm-values/argo-workflows';
 import { fluentBitValues } from './helm-values/aws-for-fluent-bit';
+import { externalSecretsValues } from './helm-values/external-secrets';
 import { loadBalancerControllerValues } from './helm-values/aws-load-balancer-controller';
 import { highAvailability, type Resources } from './helm-values/common';
 import { jupyterhubValues } from './helm-values/jupyterhub';
@@ -128,11 +129,16 @@ export const K8S_LAYER_SYSTEM_PODS: readonly SystemPod[] = [
 export function systemPods(env: EnvironmentConfig): SystemPod[] {
   const argoCd = argoCdValues(env);
   const argo = argoWorkflowsValues(env, { issuerUrl: 'https://issuer.invalid', uiUrl: 'https://ui.invalid' });
-  const hub = jupyterhubValues(env, { hostedUiUrl: 'https://auth.invalid', uiUrl: 'https://ui.invalid' });
+  const hub = jupyterhubValues(env, {
+    hostedUiUrl: 'https://auth.invalid',
+    uiUrl: 'https://ui.invalid',
+    notebookImages: { 'arc-notebook': 'image.invalid', 'pyspark-notebook': 'image.invalid' },
+  });
   const karpenter = karpenterValues(env);
   const lbc = loadBalancerControllerValues(env, 'vpc-00000000');
   const spark = sparkOperatorValues(env);
   const fluentBit = fluentBitValues(env);
+  const eso = externalSecretsValues(env);
   return [
     pod('argo-cd/server', argoCd.server.replicas, argoCd.server.resources),
     pod('argo-cd/repo-server', argoCd.repoServer.replicas, argoCd.repoServer.resources),
@@ -148,6 +154,9 @@ export function systemPods(env: EnvironmentConfig): SystemPod[] {
     pod('spark-operator/controller', spark.controller.replicas, spark.controller.resources),
     pod('spark-operator/webhook', spark.webhook.replicas, spark.webhook.resources),
     pod('aws-for-fluent-bit', 'per-node', fluentBit.resources),
+    pod('external-secrets/controller', eso.replicaCount, eso.resources),
+    pod('external-secrets/webhook', eso.webhook.replicaCount, eso.webhook.resources),
+    pod('external-secrets/cert-controller', eso.certController.replicaCount, eso.certController.resources),
     ...EKS_ADDON_PODS,
     ...K8S_LAYER_SYSTEM_PODS,
   ];

@@ -11,7 +11,8 @@ import {
   regionalArn,
   roleArn,
   S3_PREFIXES,
-  secretName,
+  secretArnPattern,
+  SYNCED_SECRETS,
   type EnvironmentConfig,
   type WORKLOADS,
 } from '../../config';
@@ -70,11 +71,6 @@ export function athenaWorkgroupArn(env: EnvironmentConfig): string {
 /** A log group and its streams (the `:*` form IAM documents for log-group resources). */
 export function logGroupStreamsArn(env: EnvironmentConfig, purpose: string): string {
   return regionalArn(env, 'logs', `log-group:${logGroupName(env, purpose)}:*`);
-}
-
-/** Every Secrets Manager secret of the environment (`<prefix>/<env>/…`; AWS appends a random suffix). */
-export function environmentSecretsArn(env: EnvironmentConfig): string {
-  return regionalArn(env, 'secretsmanager', `secret:${secretName(env, '*')}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -232,6 +228,45 @@ function jupyterSingleUser(ctx: WorkloadPolicyContext): PolicyStatement[] {
   return etlStatements(ctx);
 }
 
+/**
+ * Notebook users of the viewer group: read the data lake, the job files and the ETL catalog, and run Athena queries
+ * (results go to the results bucket). No object write or delete in the lake and no catalog change, so neither Spark
+ * nor an Athena CTAS can alter a table.
+ */
+function jupyterReadOnly(ctx: WorkloadPolicyContext): PolicyStatement[] {
+  const { env } = ctx;
+  const lake = datalakeBucketArn(env);
+  const database = glueDatabaseName(env);
+  return [
+    ...readJobAssets(env),
+    { sid: 'ReadDatalakeObjects', actions: ['s3:GetObject'], resources: [`${lake}/*`] },
+    { sid: 'ListDatalake', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [lake] },
+    {
+      sid: 'ReadEtlCatalog',
+      actions: [
+        'glue:GetDatabase',
+        'glue:GetDatabases',
+        'glue:GetTable',
+        'glue:GetTables',
+        'glue:GetTableVersion',
+        'glue:GetTableVersions',
+        'glue:GetPartition',
+        'glue:GetPartitions',
+        'glue:BatchGetPartition',
+      ],
+      resources: [glueCatalogArn(env), glueDatabaseArn(env, database), glueTablesArn(env, database)],
+    },
+    {
+      sid: 'LookUpDefaultDatabase',
+      actions: ['glue:GetDatabase'],
+      resources: [glueCatalogArn(env), glueDatabaseArn(env, 'default')],
+    },
+    ...athenaQueries(env),
+    // GenerateDataKey only for the Athena results it writes; the lake policy grants no PutObject.
+    kmsVia('UseProjectKeyThroughS3', ctx, ['kms:Decrypt', 'kms:GenerateDataKey']),
+  ];
+}
+
 function argoWorkflow(ctx: WorkloadPolicyContext): PolicyStatement[] {
   const assets = bucketArn(ctx.env, 'assets');
   return [
@@ -313,16 +348,17 @@ function fluentBit(ctx: WorkloadPolicyContext): PolicyStatement[] {
   ];
 }
 
+/**
+ * External Secrets Operator: read exactly the secrets the k8s layer's ExternalSecrets sync (config/naming.ts
+ * SYNCED_SECRETS), nothing else under the environment's prefix; decrypt with the project key only when Secrets
+ * Manager asks on its behalf. GetSecretValue and DescribeSecret are all its AWS provider calls for a sync.
+ */
 function externalSecrets(ctx: WorkloadPolicyContext): PolicyStatement[] {
   return [
     {
-      sid: 'ReadEnvironmentSecrets',
-      actions: [
-        'secretsmanager:GetSecretValue',
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:ListSecretVersionIds',
-      ],
-      resources: [environmentSecretsArn(ctx.env)],
+      sid: 'ReadSyncedSecrets',
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: SYNCED_SECRETS.map((secret) => secretArnPattern(ctx.env, secret.source)),
     },
     kmsVia('DecryptThroughSecretsManager', ctx, ['kms:Decrypt'], 'secretsmanager'),
   ];
@@ -715,6 +751,7 @@ export const WORKLOAD_POLICIES: Readonly<
   argoWorkflow,
   argoServer,
   jupyterSingleUser,
+  jupyterReadOnly,
   sparkHistoryServer,
   fluentBit,
   loadBalancerController,

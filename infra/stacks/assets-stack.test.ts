@@ -26,6 +26,8 @@ const roots: string[] = [];
 const IMAGE_FILES = {
   'etl/images/spark-runtime/Dockerfile': 'FROM apache/spark:pinned\n',
   'etl/images/arc-runtime/Dockerfile': 'FROM ghcr.io/tripl-ai/arc:pinned\n',
+  'etl/images/pyspark-notebook/Dockerfile': 'FROM quay.io/jupyter/pyspark-notebook:pinned\n',
+  'etl/images/arc-notebook/Dockerfile': 'FROM ghcr.io/tripl-ai/arc:pinned\n',
 };
 
 /** A throwaway repository root holding the given files (path → content) and the image build contexts. */
@@ -362,10 +364,12 @@ describe('AssetsStack', () => {
     const result = synth(empty).json;
     // Only the image source archives and the platform runner's sources: no job or runner object.
     expect(Object.keys(resourcesOf(result, 'aws_s3_object')).sort()).toEqual([
+      'arc_notebook_source',
       'arc_runtime_source',
       'argocd_bootstrap0',
       'argocd_bootstrap1',
       'platform_source',
+      'pyspark_notebook_source',
       'spark_runtime_source',
     ]);
     expect(result.output).toMatchObject({ asset_count: { value: 0 } });

@@ -16,6 +16,7 @@ import {
   NAMESPACES,
   NODE_POOLS,
   parseCidr,
+  runtimeImage,
   S3_PREFIXES,
   SYSTEM_NODE_LABEL,
   SYSTEM_NODE_TAINT,
@@ -30,6 +31,7 @@ import { argoWorkflowsValues, type ArgoWorkflowsValues } from '../constructs/hel
 import type { FluentBitValues } from '../constructs/helm-values/aws-for-fluent-bit';
 import type { LoadBalancerControllerValues } from '../constructs/helm-values/aws-load-balancer-controller';
 import { IRSA_ANNOTATION, type Resources } from '../constructs/helm-values/common';
+import type { ExternalSecretsValues } from '../constructs/helm-values/external-secrets';
 import type { KarpenterValues } from '../constructs/helm-values/karpenter';
 import type { SparkOperatorValues } from '../constructs/helm-values/spark-operator';
 import {
@@ -78,8 +80,11 @@ function platformOf(env: EnvironmentConfig, other: EnvironmentConfig = env): Pla
     workloads: new WorkloadsStack(app, { env: other, foundation, cluster: cluster.identity }),
     identity: new IdentityStack(app, { env: other, foundation, uiUrls: edge.uiUrls }),
     data: new DataStack(app, { env: other, foundation }),
+    repoRoot: REPO_ROOT,
   });
 }
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
 
 const synth = (env: EnvironmentConfig) => synthStack(platformOf(env));
 
@@ -92,6 +97,7 @@ const RELEASE_NAMES: Record<PlatformChart, string> = {
   'spark-operator': 'spark_operator',
   'argo-workflows': 'argo_workflows',
   jupyterhub: 'jupyterhub',
+  'external-secrets': 'external_secrets',
 };
 
 /** The typed values of each chart (what the values files export). */
@@ -103,6 +109,7 @@ interface ValuesByChart {
   'spark-operator': SparkOperatorValues;
   'argo-workflows': ArgoWorkflowsValues;
   jupyterhub: JupyterhubValues;
+  'external-secrets': ExternalSecretsValues;
 }
 
 function releaseOf(json: TerraformJson, chart: PlatformChart): Record<string, unknown> {
@@ -296,10 +303,12 @@ describe('PlatformStack', () => {
       serviceAccount: { create: false, name: WORKLOADS.argoWorkflow.serviceAccount },
       rbac: { create: false },
     });
+    // The read-only account by default; the hub's pre-spawn hook switches writers to jupyter-singleuser.
     expect(valuesOf(json, 'jupyterhub').singleuser.serviceAccountName).toBe(
-      WORKLOADS.jupyterSingleUser.serviceAccount,
+      WORKLOADS.jupyterReadOnly.serviceAccount,
     );
     expect(WORKLOADS.jupyterSingleUser).toMatchObject({ mechanism: 'irsa', createdBy: 'kit' });
+    expect(WORKLOADS.jupyterReadOnly).toMatchObject({ mechanism: 'irsa', createdBy: 'kit' });
   });
 
   test('controllers run on the system node group', () => {
@@ -508,7 +517,7 @@ describe('PlatformStack', () => {
       expect(values.hub.config.GenericOAuthenticator).toMatchObject({
         authorize_url: `${hosted}/oauth2/authorize`,
         token_url: `${hosted}/oauth2/token`,
-        userdata_url: `${hosted}/oauth2/userInfo`,
+        userdata_from_id_token: true,
         username_claim: 'email',
         admin_users: [],
       });
@@ -548,9 +557,21 @@ describe('PlatformStack', () => {
         expect(o.image).toMatch(/^[\w.-]+\/[\w./-]+:[\w.-]+$/);
         expect(o.image).not.toMatch(/:latest$/);
       }
-      expect(profiles[0].kubespawner_override.image).toBe(
-        'ghcr.io/tripl-ai/arc:arc_4.2.0_spark_3.3.4_scala_2.12_hadoop_3.3.2_4.2.1_slim',
+      // The kit's notebook images in the environment's ECR, pinned to their content versions: each runs a Jupyter
+      // server (the runtime images do not).
+      expect(profiles.map((p) => p.kubespawner_override.image)).toEqual([
+        runtimeImage(DEV, 'arc-notebook', REPO_ROOT),
+        runtimeImage(DEV, 'pyspark-notebook', REPO_ROOT),
+      ]);
+      expect(profiles[0].kubespawner_override.image).toMatch(
+        /^111122223333\.dkr\.ecr\.us-east-1\.amazonaws\.com\/sqletl-dev\/arc-notebook:[0-9a-f]{16}$/,
       );
+      // Arc's image is amd64 only: its profile selects amd64 notebook nodes; PySpark runs on either.
+      expect(profiles[0].kubespawner_override.node_selector).toEqual({
+        [NODE_POOLS.notebooks.label.key]: NODE_POOLS.notebooks.label.value,
+        'kubernetes.io/arch': 'amd64',
+      });
+      expect(profiles[1].kubespawner_override.node_selector).toBeUndefined();
       expect(profiles.map((p) => p.display_name)).toEqual(NOTEBOOK_PROFILES.map(profileDisplayName));
     });
 

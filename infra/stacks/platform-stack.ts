@@ -2,11 +2,20 @@ import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { clusterName, datalakeBucketName, NAMESPACES, type EnvironmentConfig } from '../../config';
+import {
+  clusterName,
+  datalakeBucketName,
+  NAMESPACES,
+  NOTEBOOK_IMAGES,
+  runtimeImage,
+  type EnvironmentConfig,
+  type NotebookImage,
+} from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { argoCdValues } from '../constructs/helm-values/argo-cd';
 import { argoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
 import { fluentBitValues } from '../constructs/helm-values/aws-for-fluent-bit';
+import { externalSecretsValues } from '../constructs/helm-values/external-secrets';
 import { loadBalancerControllerValues } from '../constructs/helm-values/aws-load-balancer-controller';
 import { jupyterhubValues } from '../constructs/helm-values/jupyterhub';
 import { karpenterValues } from '../constructs/helm-values/karpenter';
@@ -26,7 +35,8 @@ export type PlatformChart =
   | 'argo-workflows'
   | 'jupyterhub'
   | 'argo-cd'
-  | 'aws-for-fluent-bit';
+  | 'aws-for-fluent-bit'
+  | 'external-secrets';
 
 /**
  * Pinned charts, equal to ../shared/upstream/versions.json `charts` (a test compares them). The Spark History Server
@@ -56,6 +66,11 @@ export const CHART_VERSIONS: Readonly<Record<PlatformChart, PinnedChart>> = {
     chart: 'aws-for-fluent-bit',
     version: '0.2.0',
   },
+  'external-secrets': {
+    repository: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    version: '2.9.0',
+  },
 };
 
 /** Namespace of each release (NAMESPACES of config/naming.ts). */
@@ -67,6 +82,7 @@ export const RELEASE_NAMESPACES: Readonly<Record<PlatformChart, string>> = {
   jupyterhub: NAMESPACES.jupyter,
   'argo-cd': NAMESPACES.argocd,
   'aws-for-fluent-bit': NAMESPACES.fluentBit,
+  'external-secrets': NAMESPACES.externalSecrets,
 };
 
 /** Props of {@link PlatformStack}. */
@@ -81,11 +97,13 @@ export interface PlatformStackProps extends EnvironmentStackProps {
   readonly identity: IdentityStack;
   /** The data lake bucket (Fluent Bit ships Spark logs there). */
   readonly data: DataStack;
+  /** Repository root: the notebook images' build contexts (etl/images/) give their pinned tags; read, never written. */
+  readonly repoRoot: string;
 }
 
 /**
  * The Helm releases of the cluster operators: Argo CD, Karpenter, AWS Load Balancer Controller, Spark Operator,
- * Argo Workflows, JupyterHub and Fluent Bit, each pinned, in its own namespace, on the system nodes.
+ * Argo Workflows, JupyterHub, Fluent Bit and the External Secrets Operator, each pinned, in its own namespace, on the system nodes.
  *
  * Namespaces: each release creates its own (`create_namespace`), so an empty cluster installs in one apply; the
  * job namespace, which no chart owns but two need, is created by the Argo CD release before them. The k8s layer's
@@ -159,6 +177,9 @@ export class PlatformStack extends EnvironmentStack {
       loadBalancerControllerValues(env, eks.vpcConfig.vpcId),
     );
     const fluentBit = release('FluentBit', 'aws-for-fluent-bit', fluentBitValues(env));
+    // Installs the ExternalSecret and ClusterSecretStore CRDs before Argo CD syncs the k8s layer's objects of them,
+    // which create the OIDC client Secrets Argo server and the hub read.
+    const externalSecrets = release('ExternalSecrets', 'external-secrets', externalSecretsValues(env));
     const sparkOperator = release('SparkOperator', 'spark-operator', sparkOperatorValues(env), {
       dependsOn: [argoCd],
     });
@@ -173,7 +194,13 @@ export class PlatformStack extends EnvironmentStack {
     const jupyterhub = release(
       'Jupyterhub',
       'jupyterhub',
-      jupyterhubValues(env, { hostedUiUrl: identity.hostedUiUrl, uiUrl: uiUrls.jupyterhub }),
+      jupyterhubValues(env, {
+        hostedUiUrl: identity.hostedUiUrl,
+        uiUrl: uiUrls.jupyterhub,
+        notebookImages: Object.fromEntries(
+          NOTEBOOK_IMAGES.map((image) => [image, runtimeImage(env, image, props.repoRoot)]),
+        ) as Record<NotebookImage, string>,
+      }),
       { waitForReady: false },
     );
 
@@ -182,6 +209,7 @@ export class PlatformStack extends EnvironmentStack {
       karpenter,
       'aws-load-balancer-controller': loadBalancerController,
       'aws-for-fluent-bit': fluentBit,
+      'external-secrets': externalSecrets,
       'spark-operator': sparkOperator,
       'argo-workflows': argoWorkflows,
       jupyterhub,

@@ -70,9 +70,14 @@ describe('RegistryStack', () => {
   });
 
   test('creates one immutable, scanned, KMS-encrypted repository per ETL image', () => {
-    expect(ETL_IMAGES).toEqual(['spark-runtime', 'arc-runtime']);
+    expect(ETL_IMAGES).toEqual(['spark-runtime', 'arc-runtime', 'pyspark-notebook', 'arc-notebook']);
     const repositories = resourcesOf(json, 'aws_ecr_repository');
-    expect(Object.keys(repositories).sort()).toEqual(['arc_runtime_repository', 'spark_runtime_repository']);
+    expect(Object.keys(repositories).sort()).toEqual([
+      'arc_notebook_repository',
+      'arc_runtime_repository',
+      'pyspark_notebook_repository',
+      'spark_runtime_repository',
+    ]);
     for (const image of ETL_IMAGES) {
       expect(
         Testing.toHaveResourceWithProperties(raw, EcrRepository.tfResourceType, {
@@ -122,10 +127,15 @@ describe('RegistryStack', () => {
   });
 
   test('builds arm64 and amd64 natively on pinned CodeBuild images, privileged, encrypted with the project key', () => {
-    // arc-runtime: amd64 only, its base image (ghcr.io/tripl-ai/arc) has no arm64 variant.
+    // arc-runtime and arc-notebook: amd64 only, their base image (ghcr.io/tripl-ai/arc) has no arm64 variant.
     expect(Object.keys(projects).sort()).toEqual([
+      'arc_notebook_build_amd64',
+      'arc_notebook_manifest',
       'arc_runtime_build_amd64',
       'arc_runtime_manifest',
+      'pyspark_notebook_build_amd64',
+      'pyspark_notebook_build_arm64',
+      'pyspark_notebook_manifest',
       'spark_runtime_build_amd64',
       'spark_runtime_build_arm64',
       'spark_runtime_manifest',
@@ -277,7 +287,8 @@ describe('RegistryStack', () => {
     const documents = Object.entries(json.data!.aws_iam_policy_document).filter(([name]) =>
       name.endsWith('_policy_document'),
     );
-    expect(documents).toHaveLength(6);
+    // Build and pipeline roles of the four images.
+    expect(documents).toHaveLength(12);
     for (const [name, doc] of documents) {
       for (const s of doc.statement as Statement[]) {
         expect(() => checkStatement(name, s)).not.toThrow();

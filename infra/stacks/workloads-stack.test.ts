@@ -88,7 +88,7 @@ describe('WorkloadsStack', () => {
 
   test('IRSA roles trust exactly their namespace:serviceaccount with the STS audience', () => {
     const irsa = WORKLOAD_KEYS.filter((k) => WORKLOADS[k].mechanism === 'irsa');
-    expect(irsa).toEqual(['sparkJobRunner', 'jupyterSingleUser']);
+    expect(irsa).toEqual(['sparkJobRunner', 'jupyterSingleUser', 'jupyterReadOnly']);
     for (const key of irsa) {
       expect(trustOf(json, key)).toEqual([
         {
@@ -286,15 +286,28 @@ describe('WorkloadsStack', () => {
     ]);
   });
 
-  test('External Secrets reads only this environment’s secrets', () => {
-    expect(policyOf(json, 'externalSecrets')[0]).toMatchObject({
-      actions: [
-        'secretsmanager:GetSecretValue',
-        'secretsmanager:DescribeSecret',
-        'secretsmanager:ListSecretVersionIds',
+  test('External Secrets reads exactly the secrets it syncs, nothing else under the environment prefix', () => {
+    const statements = policyOf(json, 'externalSecrets');
+    expect(statements[0]).toMatchObject({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      // Secrets Manager appends -XXXXXX to a secret's name; `-??????` admits that and no sibling name.
+      resources: [
+        'arn:aws:secretsmanager:us-east-1:111122223333:secret:sqletl/dev/oidc/argo-??????',
+        'arn:aws:secretsmanager:us-east-1:111122223333:secret:sqletl/dev/oidc/jupyterhub-??????',
       ],
-      resources: ['arn:aws:secretsmanager:us-east-1:111122223333:secret:sqletl/dev/*'],
     });
+    expect(statements[0].resources!.join()).not.toContain('*');
+    expect(statements.slice(1)).toEqual([
+      expect.objectContaining({
+        actions: ['kms:Decrypt'],
+        condition: [
+          expect.objectContaining({
+            variable: 'kms:ViaService',
+            values: ['secretsmanager.us-east-1.amazonaws.com'],
+          }),
+        ],
+      }),
+    ]);
   });
 
   test('Karpenter passes only the node role, only to EC2; no other workload may pass a role', () => {

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { NAMESPACES, NODE_POOLS, resourcePrefix } from '../../config';
+import { NAMESPACES, NODE_POOLS, resourcePrefix, SECRETS_MANAGER_STORE } from '../../config';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import {
   AppProject,
@@ -29,6 +29,7 @@ export const CLUSTER_RESOURCE_WHITELIST: readonly AppProjectSpecClusterResourceW
   { group: 'storage.k8s.io', kind: 'StorageClass', name: GP3_STORAGE_CLASS_NAME },
   { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NODE_CLASS_NAME },
   ...Object.values(NODE_POOLS).map((pool) => ({ group: 'karpenter.sh', kind: 'NodePool', name: pool.name })),
+  { group: 'external-secrets.io', kind: 'ClusterSecretStore', name: SECRETS_MANAGER_STORE },
 ];
 
 /**
@@ -46,6 +47,7 @@ export const NAMESPACE_RESOURCE_WHITELIST: readonly AppProjectSpecNamespaceResou
   { group: 'argoproj.io', kind: 'WorkflowTemplate' },
   // The web UIs' Services in the edge stack's target groups (k8s/charts/web-targets-chart.ts).
   { group: 'elbv2.k8s.aws', kind: 'TargetGroupBinding' },
+  { group: 'external-secrets.io', kind: 'ExternalSecret' },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
   { group: 'rbac.authorization.k8s.io', kind: 'Role' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },

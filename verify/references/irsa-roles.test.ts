@@ -23,8 +23,8 @@ describe('irsa-roles', () => {
   test('every IRSA annotation of the committed dist/ names a role trusting exactly its service account', () => {
     const result = runOn(irsaRolesCheck);
     expect(lines(result)).toEqual([]);
-    // spark-job-runner and jupyter-singleuser, in dev and prod.
-    expect(result.checked).toBe(4);
+    // spark-job-runner, jupyter-singleuser and jupyter-singleuser-readonly, in dev and prod.
+    expect(result.checked).toBe(6);
   });
 
   test('fails on an annotation naming a role the Terraform does not define', () => {
@@ -89,8 +89,8 @@ describe('irsa-roles', () => {
       ),
     );
     const found = lines(runOn(irsaRolesCheck, dist));
-    // Both IRSA accounts of dev read the provider through that output.
-    expect(found).toHaveLength(2);
+    // The three IRSA accounts of dev read the provider through that output.
+    expect(found).toHaveLength(3);
     expect(found.every((line) => line.includes('not the ARN of an aws_iam_openid_connect_provider'))).toBe(
       true,
     );

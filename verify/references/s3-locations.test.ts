@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { asObject, at } from './model';
 import { createS3LocationsCheck, EXTERNAL_LOCATIONS_FILE, s3LocationsCheck } from './s3-locations';
 import { copyDist, editJson, lines, replaceText, runOn, setIn } from './testing';
@@ -9,7 +10,7 @@ const NYC_TAXI = 'k8s/prod/prod-pipelines/WorkflowTemplate.nyc-taxi.yaml';
 const SPARK_APP =
   'WorkflowTemplate/spark-jobs/nyc-taxi templates[1] SparkApplication/spark-jobs/{{workflow.name}}-trips-per-day-zone';
 const JOB =
-  's3a://sqletl-prod-assets-111122223333-us-east-1/jobs/a6bd951e7d116a81/jobs/nyc-taxi/trips_per_day_zone.ipynb';
+  's3a://sqletl-prod-assets-111122223333-us-east-1/jobs/95c106e3df3f4198/jobs/nyc-taxi/trips_per_day_zone.ipynb';
 
 /** An allow-list file next to a copied dist/. */
 function allowList(dist: string, text: string): string {
@@ -25,18 +26,33 @@ describe('s3-locations', () => {
     expect(result.checked).toBeGreaterThan(100);
   });
 
-  test('the allow-list gives a reason for each external location', () => {
+  test('the shipped allow-list is empty: every sample, nyc-taxi included, reads its environment’s own buckets', () => {
     const text = fs.readFileSync(EXTERNAL_LOCATIONS_FILE, 'utf8');
-    expect(text).toMatch(/- uri: s3:\/\/nyc-tlc\/\n\s+reason: >-\n\s+Public NYC TLC trip record data/);
+    expect(parse(text)).toEqual({ locations: [] });
+  });
+
+  test('fails when the nyc-taxi source points at the public TLC bucket again (it no longer serves listings)', () => {
+    const dist = copyDist();
+    replaceText(
+      dist,
+      NYC_TAXI,
+      '--ETL_CONF_NYC_TAXI_SOURCE=raw/nyc-tlc/yellow/2024/',
+      '--ETL_CONF_NYC_TAXI_SOURCE=s3a://nyc-tlc/trip data/',
+    );
+    expect(lines(runOn(s3LocationsCheck, dist))).toEqual([
+      expect.stringMatching(
+        /^dist\/k8s\/prod\/prod-pipelines\/WorkflowTemplate\.nyc-taxi\.yaml .* s3a:\/\/nyc-tlc\/trip points into bucket "nyc-tlc", which no aws_s3_bucket of prod defines, is not its data lake bucket and is not listed in .*external-locations\.yaml/,
+      ),
+    ]);
   });
 
   test('fails on a job URI whose content hash the assets stack never uploaded', () => {
     const dist = copyDist();
-    replaceText(dist, NYC_TAXI, '/jobs/a6bd951e7d116a81/', '/jobs/0000000000000000/');
+    replaceText(dist, NYC_TAXI, '/jobs/95c106e3df3f4198/', '/jobs/0000000000000000/');
     expect(lines(runOn(s3LocationsCheck, dist))).toEqual([
       `dist/${NYC_TAXI}  ${SPARK_APP}  spec.arguments[0]: s3://sqletl-prod-assets-111122223333-us-east-1/jobs/` +
         '0000000000000000/jobs/nyc-taxi/trips_per_day_zone.ipynb is not an object the prod-assets stack uploads ' +
-        '(aws_s3_object); that file is uploaded as jobs/a6bd951e7d116a81/jobs/nyc-taxi/trips_per_day_zone.ipynb ' +
+        '(aws_s3_object); that file is uploaded as jobs/95c106e3df3f4198/jobs/nyc-taxi/trips_per_day_zone.ipynb ' +
         '(stale content hash?)',
     ]);
   });
@@ -80,6 +96,14 @@ describe('s3-locations', () => {
 
   test('reports external locations that are not allowed, entries without a reason and stale entries', () => {
     const dist = copyDist();
+    for (const env of ['dev', 'prod']) {
+      replaceText(
+        dist,
+        `k8s/${env}/${env}-pipelines/WorkflowTemplate.nyc-taxi.yaml`,
+        '--ETL_CONF_NYC_TAXI_SOURCE=raw/nyc-tlc/yellow/2024/',
+        '--ETL_CONF_NYC_TAXI_SOURCE=s3a://nyc-tlc/trip data/',
+      );
+    }
     const file = allowList(
       dist,
       'locations:\n  - uri: s3://nyc-tlc/\n  - uri: s3://gone-bucket/\n    reason: no longer read\n',

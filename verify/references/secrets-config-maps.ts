@@ -1,18 +1,11 @@
-import * as path from 'node:path';
 import type { KubernetesObject } from '../policy';
 import type { Problem } from '../problem';
 import { formatPath } from '../problem';
-import type { AllowEntry } from './allow-list';
-import { readAllowList, staleEntry } from './allow-list';
 import { helmConfigReferences, valuesPath } from './helm';
 import { configObjectsCreated } from './inventory';
 import type { Json, ReferenceCheck, ReferenceEnvironment, Segments } from './model';
 import { asArray, asObject, isExpression, listing, namespaceOf, objectName, walkObjects } from './model';
 import { podUses } from './pods';
-
-/** The allow-list of Secrets and ConfigMaps created outside dist/ (`objects:`). */
-export const EXTERNAL_SECRETS_FILE = path.join(__dirname, 'external-secrets.yaml');
-const LIST_KEY = 'objects';
 
 /** ConfigMaps Kubernetes publishes in every namespace. */
 const PUBLISHED_CONFIG_MAPS = ['kube-root-ca.crt'];
@@ -108,69 +101,38 @@ function uses(environment: ReferenceEnvironment): ConfigUse[] {
   ];
 }
 
-function matches(entry: AllowEntry, env: string, use: ConfigUse): boolean {
-  const { kind, namespace, name, env: only } = entry.fields;
-  return (
-    kind === use.kind &&
-    namespace === use.namespace &&
-    name === use.name &&
-    (only === undefined || only === env)
-  );
-}
-
 /**
  * Every Secret or ConfigMap a pod reads (manifests, embedded SparkApplications, Argo templates and recognised Helm
- * values) is produced in its namespace: by a Secret/ConfigMap manifest, an ExternalSecret (its target Secret), a Helm
- * `extraObjects` manifest, or an entry of verify/references/external-secrets.yaml (with a reason; stale entries are
- * problems). `kube-root-ca.crt` exists in every namespace.
+ * values) is produced in its namespace by dist/ itself: a Secret/ConfigMap manifest, an ExternalSecret (its target
+ * Secret) or a Helm `extraObjects` manifest. There is no list of exceptions: a Secret made by hand at bootstrap is a
+ * step someone forgets, so a secret from Secrets Manager needs its ExternalSecret. `kube-root-ca.crt` exists in
+ * every namespace.
  */
-export const secretsConfigMapsCheck: ReferenceCheck = createSecretsConfigMapsCheck(EXTERNAL_SECRETS_FILE);
-
-/** {@link secretsConfigMapsCheck} with another allow-list file (tests). */
-export function createSecretsConfigMapsCheck(allowListFile: string): ReferenceCheck {
-  return {
-    id: 'secrets-config-maps',
-    title: 'Secrets and ConfigMaps pods read are created by manifests, ExternalSecrets or the allow-list',
-    run(input) {
-      const list = readAllowList(
-        allowListFile,
-        input.reportRoot,
-        LIST_KEY,
-        ['kind', 'namespace', 'name'],
-        ['env'],
-      );
-      const problems: Problem[] = [...list.problems];
-      const used = new Set<AllowEntry>();
-      let checked = 0;
-      for (const environment of input.environments) {
-        const created = configObjectsCreated(environment);
-        for (const use of uses(environment)) {
-          checked += 1;
-          if (use.kind === 'ConfigMap' && PUBLISHED_CONFIG_MAPS.includes(use.name)) continue;
-          if (created.has(`${use.kind}/${use.namespace}/${use.name}`)) continue;
-          const allowed = list.entries.find((entry) => matches(entry, environment.env, use));
-          if (allowed !== undefined) {
-            used.add(allowed);
-            continue;
-          }
-          const there = [...created.keys()]
-            .filter((key) => key.startsWith(`${use.kind}/${use.namespace}/`))
-            .map((key) => key.split('/')[2]);
-          problems.push({
-            file: use.file,
-            object: use.object,
-            message:
-              `${use.where}: ${use.kind} "${use.namespace}/${use.name}" is produced by no ${use.kind} manifest` +
-              `${use.kind === 'Secret' ? ', ExternalSecret' : ''} or entry of ${list.file}; ` +
-              `${use.kind}s in "${use.namespace}": ${listing(there)}`,
-          });
-        }
+export const secretsConfigMapsCheck: ReferenceCheck = {
+  id: 'secrets-config-maps',
+  title: 'Secrets and ConfigMaps pods read are created by manifests or ExternalSecrets of dist/',
+  run(input) {
+    const problems: Problem[] = [];
+    let checked = 0;
+    for (const environment of input.environments) {
+      const created = configObjectsCreated(environment);
+      for (const use of uses(environment)) {
+        checked += 1;
+        if (use.kind === 'ConfigMap' && PUBLISHED_CONFIG_MAPS.includes(use.name)) continue;
+        if (created.has(`${use.kind}/${use.namespace}/${use.name}`)) continue;
+        const there = [...created.keys()]
+          .filter((key) => key.startsWith(`${use.kind}/${use.namespace}/`))
+          .map((key) => key.split('/')[2]);
+        problems.push({
+          file: use.file,
+          object: use.object,
+          message:
+            `${use.where}: ${use.kind} "${use.namespace}/${use.name}" is produced by no ${use.kind} manifest` +
+            `${use.kind === 'Secret' ? ' or ExternalSecret (sync it from Secrets Manager)' : ''} of dist/; ` +
+            `${use.kind}s in "${use.namespace}": ${listing(there)}`,
+        });
       }
-      for (const entry of list.entries.filter((e) => !used.has(e))) {
-        const { kind, namespace, name } = entry.fields;
-        problems.push(staleEntry(list, LIST_KEY, entry, `${kind} ${namespace}/${name}`));
-      }
-      return { problems, checked };
-    },
-  };
-}
+    }
+    return { problems, checked };
+  },
+};

@@ -78,24 +78,13 @@ export function writeYaml(dist: string, relative: string, manifest: object): voi
   fs.writeFileSync(file, stringify(manifest));
 }
 
-/** Whether verify/references/external-secrets.yaml declares a Secret as provided outside dist/. */
-function declaredExternally(namespace: string, name: string): boolean {
-  const file = path.join(__dirname, 'external-secrets.yaml');
-  const doc = parseAllDocuments(fs.readFileSync(file, 'utf8'))[0]?.toJSON() as
-    { objects?: { kind?: string; namespace?: string; name?: string }[] } | undefined;
-  return (doc?.objects ?? []).some(
-    (o) => o.kind === 'Secret' && o.namespace === namespace && o.name === name,
-  );
-}
-
 /** The environments of the committed dist/. */
 export const ENVS = ['dev', 'prod'];
 
 /**
  * Applies to a copy the fixes of the gaps the reference checks found in the committed dist/ (reported to the lead):
  * Helm releases creating the External Secrets Operator and Spark History Server service accounts their Pod Identity
- * associations name, and ExternalSecrets producing the OIDC client Secrets the Argo Workflows and JupyterHub values
- * read. Each fix is added only when missing, so this becomes a no-op once dist/ carries the real fix.
+ * associations name. Each fix is added only when missing, so this becomes a no-op once dist/ carries the real fix.
  */
 export function fixKnownGaps(dist: string): void {
   for (const env of ENVS) {
@@ -116,25 +105,5 @@ export function fixKnownGaps(dist: string): void {
       add('external_secrets', 'external-secrets', 'external-secrets', 'external-secrets');
       add('spark_history_server', 'spark-history-server', 'spark-history', 'spark-history-server');
     });
-    const secrets = [
-      ['argo', 'argo-server-sso', 'oidc/argo'],
-      ['jupyter', 'jupyterhub-oidc', 'oidc/jupyterhub'],
-    ];
-    for (const [namespace, name, source] of secrets) {
-      // Secrets the real allow-list declares as provided outside dist/ need no stand-in ExternalSecret.
-      if (declaredExternally(namespace, name)) continue;
-      const file = path.join(dist, 'k8s', env, `${env}-test-fixes`, `ExternalSecret.${name}.yaml`);
-      if (fs.existsSync(file)) continue;
-      writeYaml(dist, path.relative(dist, file), {
-        apiVersion: 'external-secrets.io/v1',
-        kind: 'ExternalSecret',
-        metadata: { name, namespace },
-        spec: {
-          secretStoreRef: { kind: 'ClusterSecretStore', name: 'secrets-manager' },
-          target: { name },
-          dataFrom: [{ extract: { key: `sqletl/${env}/${source}` } }],
-        },
-      });
-    }
   }
 }

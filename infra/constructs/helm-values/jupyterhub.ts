@@ -1,4 +1,12 @@
-import { NODE_POOLS, SPARK_RUNTIME, WORKLOADS, type EnvironmentConfig } from '../../../config';
+import {
+  ARCH_LABEL_KEY,
+  ETL_IMAGE_ARCHITECTURES,
+  NODE_POOLS,
+  SSO_GROUPS,
+  WORKLOADS,
+  type EnvironmentConfig,
+  type NotebookImage,
+} from '../../../config';
 import {
   resources,
   restrictedContainerSecurityContext,
@@ -42,7 +50,8 @@ export interface NotebookProfile {
   /** Runtime name shown before the size. */
   readonly title: string;
   readonly description: string;
-  readonly image: string;
+  /** The kit-built image the server runs (config/images.ts NOTEBOOK_IMAGES: each runs a Jupyter server). */
+  readonly image: NotebookImage;
   /** CPU cores, guaranteed and limit. */
   readonly cpu: number;
   /** Memory in GiB, guaranteed and limit. */
@@ -51,22 +60,15 @@ export interface NotebookProfile {
 }
 
 /**
- * The Arc image the original guidance runs notebooks with (../shared/upstream/versions.json `images`). It carries
- * Arc's Spark 3.3 runtime; its notebook server must come from that image (or the kit's arc-runtime build of it).
+ * The profiles; the display name states the size, so it always matches the resources below. Arc runs Arc's own
+ * Spark 3.3 (the `arc` jobs' runtime); PySpark runs the `sql`/`pyspark` jobs' Spark (config/spark-runtime.ts).
  */
-export const ARC_NOTEBOOK_IMAGE =
-  'ghcr.io/tripl-ai/arc:arc_4.2.0_spark_3.3.4_scala_2.12_hadoop_3.3.2_4.2.1_slim';
-
-/** Jupyter Docker Stacks' PySpark notebook on the jobs' Spark release (config/spark-runtime.ts). */
-export const PYSPARK_NOTEBOOK_IMAGE = SPARK_RUNTIME.notebookImage;
-
-/** The profiles; the display name states the size, so it always matches the resources below. */
 export const NOTEBOOK_PROFILES: readonly NotebookProfile[] = [
   {
     slug: 'arc',
     title: 'Arc (Spark 3.3)',
     description: 'Arc notebooks: develop and test Arc ETL jobs interactively.',
-    image: ARC_NOTEBOOK_IMAGE,
+    image: 'arc-notebook',
     cpu: 2,
     memoryGiB: 8,
     default: true,
@@ -75,7 +77,7 @@ export const NOTEBOOK_PROFILES: readonly NotebookProfile[] = [
     slug: 'pyspark',
     title: 'PySpark (Spark 4)',
     description: 'PySpark and Spark SQL on Spark 4.',
-    image: PYSPARK_NOTEBOOK_IMAGE,
+    image: 'pyspark-notebook',
     cpu: 4,
     memoryGiB: 16,
   },
@@ -98,6 +100,8 @@ interface KubespawnerProfile {
     /** KubeSpawner byte units: `G` is 1024³. */
     readonly mem_guarantee: string;
     readonly mem_limit: string;
+    /** Replaces `singleuser.nodeSelector` for images built for one architecture only. */
+    readonly node_selector?: Readonly<Record<string, string>>;
   };
 }
 
@@ -127,6 +131,8 @@ export interface JupyterhubValuesProps {
   readonly hostedUiUrl: string;
   /** Base URL of JupyterHub (`https://host`), as Cognito knows it. */
   readonly uiUrl: string;
+  /** The pinned reference (`<repository>:<content version>`) of each notebook image (config/images.ts runtimeImage). */
+  readonly notebookImages: Readonly<Record<NotebookImage, string>>;
 }
 
 /** The values of the JupyterHub chart 4.4.0 the kit sets (validated against its values schema in tests). */
@@ -137,12 +143,15 @@ export interface JupyterhubValues {
       readonly GenericOAuthenticator: {
         readonly authorize_url: string;
         readonly token_url: string;
-        readonly userdata_url: string;
+        readonly userdata_from_id_token: true;
         readonly oauth_callback_url: string;
         readonly scope: readonly string[];
         readonly username_claim: string;
         readonly login_service: string;
-        readonly allow_all: true;
+        readonly manage_groups: true;
+        readonly auth_state_groups_key: string;
+        readonly allowed_groups: readonly string[];
+        readonly admin_groups: readonly string[];
         readonly admin_users: readonly string[];
       };
       readonly KubeSpawner: {
@@ -152,6 +161,8 @@ export interface JupyterhubValues {
       };
     };
     readonly extraEnv: Readonly<Record<'OAUTH_CLIENT_ID' | 'OAUTH_CLIENT_SECRET', EnvFromSecret>>;
+    /** Python snippets the chart appends to jupyterhub_config.py, by name. */
+    readonly extraConfig: Readonly<Record<string, string>>;
     readonly db: {
       readonly type: 'sqlite-pvc';
       readonly pvc: { readonly storageClassName: string; readonly storage: string };
@@ -215,6 +226,41 @@ export interface JupyterhubValues {
   readonly rbac: { readonly create: true };
 }
 
+/** Where GenericOAuthenticator finds the groups: the `cognito:groups` claim of the user data (the ID token). */
+export const JUPYTERHUB_GROUPS_KEY = 'oauth_user.cognito:groups';
+
+/** Cognito groups whose notebook servers may write the data lake (the others get the read-only role). */
+export const NOTEBOOK_WRITER_GROUPS: readonly string[] = [SSO_GROUPS.admins, SSO_GROUPS.engineers];
+
+/** Name of the `hub.extraConfig` snippet that chooses the notebook service account. */
+export const NOTEBOOK_ROLE_HOOK = 'notebook-role-by-group';
+
+/**
+ * `hub.extraConfig` Python: a KubeSpawner `pre_spawn_hook` that runs each notebook server as the writers' service
+ * account when its user is in a writing group (JupyterHub groups, synced from Cognito at every sign-in by
+ * `manage_groups`), else as the read-only one. A hook rather than a profile per group: the chart's `profileList` is
+ * static and cannot depend on the user, and the size profiles stay orthogonal to the access level.
+ * Values are JSON literals, which Python reads as the same strings and lists.
+ */
+export function notebookRoleHook(): string {
+  return [
+    "# sql-etl-on-eks: the notebook server's AWS role follows the user's Cognito groups.",
+    `_NOTEBOOK_WRITER_GROUPS = frozenset(${JSON.stringify(NOTEBOOK_WRITER_GROUPS)})`,
+    `_NOTEBOOK_WRITER_ACCOUNT = ${JSON.stringify(WORKLOADS.jupyterSingleUser.serviceAccount)}`,
+    `_NOTEBOOK_READER_ACCOUNT = ${JSON.stringify(WORKLOADS.jupyterReadOnly.serviceAccount)}`,
+    '',
+    '',
+    'def _notebook_role_by_group(spawner):',
+    '    groups = {group.name for group in spawner.user.groups}',
+    '    writer = not groups.isdisjoint(_NOTEBOOK_WRITER_GROUPS)',
+    '    spawner.service_account = _NOTEBOOK_WRITER_ACCOUNT if writer else _NOTEBOOK_READER_ACCOUNT',
+    '',
+    '',
+    'c.KubeSpawner.pre_spawn_hook = _notebook_role_by_group',
+    '',
+  ].join('\n');
+}
+
 const fromSecret = (key: string): EnvFromSecret => ({
   valueFrom: { secretKeyRef: { name: OIDC_CLIENT_SECRETS.jupyterhub.name, key } },
 });
@@ -233,13 +279,19 @@ export function jupyterhubValues(env: EnvironmentConfig, props: JupyterhubValues
         GenericOAuthenticator: {
           authorize_url: `${props.hostedUiUrl}/oauth2/authorize`,
           token_url: `${props.hostedUiUrl}/oauth2/token`,
-          userdata_url: `${props.hostedUiUrl}/oauth2/userInfo`,
+          // Cognito's userInfo endpoint does not return `cognito:groups`; the ID token (from the token endpoint,
+          // over HTTPS) does.
+          userdata_from_id_token: true,
           oauth_callback_url: `${props.uiUrl}${JUPYTERHUB_CALLBACK_PATH}`,
           scope: ['openid', 'email', 'profile'],
           username_claim: 'email',
           login_service: 'Cognito',
-          // Only administrators create users in the pool (no self sign-up), so every pool user may sign in.
-          allow_all: true,
+          // Sign-in by Cognito group: a pool user in none of the kit's groups is refused. The groups become
+          // JupyterHub groups, which choose the notebook's AWS role (see notebookRoleHook).
+          manage_groups: true,
+          auth_state_groups_key: JUPYTERHUB_GROUPS_KEY,
+          allowed_groups: [SSO_GROUPS.admins, SSO_GROUPS.engineers, SSO_GROUPS.viewers],
+          admin_groups: [SSO_GROUPS.admins],
           admin_users: [...JUPYTERHUB_ADMIN_USERS],
         },
         KubeSpawner: {
@@ -254,6 +306,7 @@ export function jupyterhubValues(env: EnvironmentConfig, props: JupyterhubValues
         OAUTH_CLIENT_ID: fromSecret('client-id'),
         OAUTH_CLIENT_SECRET: fromSecret('client-secret'),
       },
+      extraConfig: { [NOTEBOOK_ROLE_HOOK]: notebookRoleHook() },
       db: { type: 'sqlite-pvc', pvc: { storageClassName: GP3_STORAGE_CLASS, storage: '1Gi' } },
       nodeSelector: placement.nodeSelector,
       resources: resources('200m', '512Mi', '1', '1Gi'),
@@ -273,7 +326,9 @@ export function jupyterhubValues(env: EnvironmentConfig, props: JupyterhubValues
       },
     },
     singleuser: {
-      serviceAccountName: WORKLOADS.jupyterSingleUser.serviceAccount,
+      // The read-only account unless the hook below finds a writing group: a failure to read the groups never
+      // grants write access.
+      serviceAccountName: WORKLOADS.jupyterReadOnly.serviceAccount,
       // The chart's default adds a privileged root init container that writes an iptables rule, which Pod Security
       // `baseline` rejects. The instance metadata service stays out of reach without it: the NetworkPolicy's
       // `cloudMetadataServer: false` (the chart's default) denies 169.254.169.254, and the nodes' IMDSv2 hop limit
@@ -287,19 +342,31 @@ export function jupyterhubValues(env: EnvironmentConfig, props: JupyterhubValues
         capacity: JUPYTERHUB_HOME_SIZE,
         dynamic: { storageClass: GP3_STORAGE_CLASS },
       },
-      profileList: NOTEBOOK_PROFILES.map((profile) => ({
-        display_name: profileDisplayName(profile),
-        description: profile.description,
-        slug: profile.slug,
-        ...(profile.default === true ? { default: true as const } : {}),
-        kubespawner_override: {
-          image: profile.image,
-          cpu_guarantee: profile.cpu,
-          cpu_limit: profile.cpu,
-          mem_guarantee: `${profile.memoryGiB}G`,
-          mem_limit: `${profile.memoryGiB}G`,
-        },
-      })),
+      profileList: NOTEBOOK_PROFILES.map((profile) => {
+        const architectures = ETL_IMAGE_ARCHITECTURES[profile.image];
+        return {
+          display_name: profileDisplayName(profile),
+          description: profile.description,
+          slug: profile.slug,
+          ...(profile.default === true ? { default: true as const } : {}),
+          kubespawner_override: {
+            image: props.notebookImages[profile.image],
+            cpu_guarantee: profile.cpu,
+            cpu_limit: profile.cpu,
+            mem_guarantee: `${profile.memoryGiB}G`,
+            mem_limit: `${profile.memoryGiB}G`,
+            // The notebooks pool launches amd64 and arm64 nodes; an image of one architecture selects its own.
+            ...(architectures.length === 1
+              ? {
+                  node_selector: {
+                    [notebooks.label.key]: notebooks.label.value,
+                    [ARCH_LABEL_KEY]: architectures[0],
+                  },
+                }
+              : {}),
+          },
+        };
+      }),
     },
     scheduling: {
       // Karpenter packs and provisions nodes; the chart's scheduler and placeholders would fight it.
