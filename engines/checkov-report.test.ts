@@ -62,6 +62,41 @@ describe('checkov reports and suppressions', () => {
     ).toHaveLength(1);
   });
 
+  test('an object pattern matches with * and a target limits it to one scanned folder', () => {
+    const failed = [
+      {
+        framework: 'kubernetes',
+        checkId: 'CKV_K8S_43',
+        checkName: 'n',
+        resource: 'Deployment.argocd.server',
+        file: '.build/helm/dev/argo-cd/manifest.yaml',
+      },
+      {
+        framework: 'kubernetes',
+        checkId: 'CKV_K8S_43',
+        checkName: 'n',
+        resource: 'Deployment.argocd.server',
+        file: 'dist/k8s/dev/x.yaml',
+      },
+      {
+        framework: 'kubernetes',
+        checkId: 'CKV_K8S_43',
+        checkName: 'n',
+        resource: 'Deployment.argo.server',
+        file: '.build/helm/dev/argo/manifest.yaml',
+      },
+    ];
+    const reason = 'pinned by tag in the chart, and the chart version is pinned too';
+    const result = applySuppressions(failed, [
+      { check: 'CKV_K8S_43', object: 'Deployment.argocd.*', target: '.build/helm', reason },
+    ]);
+    expect(result.suppressed.map((r) => r.file)).toEqual(['.build/helm/dev/argo-cd/manifest.yaml']);
+    expect(result.unexplained.map((r) => r.resource)).toEqual([
+      'Deployment.argocd.server',
+      'Deployment.argo.server',
+    ]);
+  });
+
   test('refuses a suppression without a check id, an object or a real reason', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'checkov-supp-'));
     const file = path.join(dir, 's.yaml');

@@ -23,8 +23,13 @@ export interface CheckovRun {
 /** One accepted finding of engines/checkov/suppressions.yaml. */
 export interface CheckovSuppression {
   readonly check: string;
-  /** The object as checkov names it; `*` (alone) for every object of the scanned output, when the reason covers all. */
+  /**
+   * The object as checkov names it (Terraform addresses resolved to `type.name`); `*` matches any run of characters,
+   * so `Deployment.argocd.*` covers every Deployment of that namespace and `*` alone every object.
+   */
   readonly object: string;
+  /** Only findings in this scanned folder (`dist/terraform`, `dist/k8s`, `.build/helm`). @default - any */
+  readonly target?: string;
   /** One sentence a reviewer can judge: why the check does not apply, or why the finding is accepted. */
   readonly reason: string;
 }
@@ -63,6 +68,17 @@ export function parseCheckovJson(text: string): CheckovRun {
   return { passed, failed, parsingErrors };
 }
 
+/** The folders `make scan` hands to checkov. */
+export const TARGETS: readonly string[] = ['dist/terraform', 'dist/k8s', '.build/helm'];
+
+function globMatches(pattern: string, value: string): boolean {
+  const regex = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  return new RegExp(`^${regex}$`).test(value);
+}
+
 /** Reads the suppression file; throws naming the entry that lacks a check, an object or a reason. */
 export function loadCheckovSuppressions(file: string): CheckovSuppression[] {
   const parsed = parseYaml(fs.readFileSync(file, 'utf8')) as { suppressions?: unknown } | null;
@@ -71,7 +87,7 @@ export function loadCheckovSuppressions(file: string): CheckovSuppression[] {
     throw new Error(`${file}: suppressions must be a list`);
   }
   return entries.map((entry: unknown, i) => {
-    const { check, object, reason } = (entry ?? {}) as Record<string, unknown>;
+    const { check, object, reason, target } = (entry ?? {}) as Record<string, unknown>;
     if (typeof check !== 'string' || !/^CKV2?_[A-Z0-9]+_\d+$/.test(check)) {
       throw new Error(`${file}: suppressions[${i}].check must be a checkov check id like CKV_AWS_18`);
     }
@@ -83,7 +99,17 @@ export function loadCheckovSuppressions(file: string): CheckovSuppression[] {
         `${file}: suppressions[${i}] (${check} ${object}).reason must be a sentence a reviewer can judge`,
       );
     }
-    return { check, object, reason: reason.trim() };
+    if (target !== undefined && !TARGETS.includes(target as string)) {
+      throw new Error(
+        `${file}: suppressions[${i}] (${check} ${object}).target must be one of ${TARGETS.join(', ')}`,
+      );
+    }
+    return {
+      check,
+      object,
+      reason: reason.trim(),
+      ...(target === undefined ? {} : { target: target as string }),
+    };
   });
 }
 
@@ -97,7 +123,10 @@ export function applySuppressions(
   const unexplained: CheckovResult[] = [];
   for (const result of failed) {
     const match = suppressions.find(
-      (s) => s.check === result.checkId && (s.object === '*' || s.object === result.resource),
+      (s) =>
+        s.check === result.checkId &&
+        globMatches(s.object, result.resource) &&
+        (s.target === undefined || result.file.startsWith(`${s.target}/`)),
     );
     if (match === undefined) {
       unexplained.push(result);
