@@ -273,6 +273,15 @@ async function main(): Promise<number> {
       `dry-run: kube-apiserver ${version.gitVersion ?? '?'} on 127.0.0.1 ready after ${Math.round((Date.now() - started) / 1000)} s`,
     );
 
+    const listening = cluster.listening();
+    const outside = listening.filter((a) => !a.startsWith('127.0.0.1:'));
+    console.log(`dry-run: etcd and kube-apiserver listen on ${listening.join(', ')}`);
+    if (outside.length > 0 || listening.length === 0) {
+      throw new Error(
+        `the servers must listen on 127.0.0.1 only, found ${listening.join(', ') || 'nothing'}`,
+      );
+    }
+
     const pinned = listFiles(path.join(DEFAULT_CACHE_DIR, 'crds'))
       .filter((f) => /\.ya?ml$/.test(f))
       .flatMap((file) => objectsOf(file).map((object) => ({ file: rel(file), object })));
@@ -311,6 +320,9 @@ async function main(): Promise<number> {
     return failures === 0 ? 0 : 1;
   } finally {
     await cluster?.stop();
+    if (cluster !== undefined) {
+      console.log('dry-run: etcd and kube-apiserver stopped, data directory removed');
+    }
   }
 }
 
