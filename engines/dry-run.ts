@@ -19,6 +19,7 @@ import { argoHolderOf, substituteArgoExpressions } from './argo-samples';
 import type { LoopbackCluster } from './cluster';
 import { startLoopbackCluster } from './cluster';
 import type { RenderedRelease } from './helm-template';
+import { expandLists } from './helm-template';
 import type { KubeResponse } from './kube-client';
 import { KubeClient, statusMessage } from './kube-client';
 import { REPO } from './paths';
@@ -43,9 +44,10 @@ function rel(file: string): string {
 }
 
 /**
- * Creates or updates an object for real with server-side apply (namespaces, CRDs), or judges it with `dryRun=All`.
- * Named objects go through server-side apply (what `kubectl apply --server-side --dry-run=server` sends); objects
- * with only a `generateName` are created (a POST), as Argo creates them.
+ * Judges an object with `dryRun=All`, or (dryRun false: namespaces, CRDs) creates or updates it for real. A dry run
+ * creates (a POST, as `kubectl apply`, Argo CD, Argo and Helm do for an object that does not exist yet); an object
+ * the server already holds (a chart's CRD that is also pinned) is applied server-side instead. Real changes use
+ * server-side apply, which creates or updates.
  */
 async function apply(
   client: KubeClient,
@@ -73,20 +75,37 @@ async function apply(
   const namespace = resource.namespaced ? (metadata.namespace as string) : undefined;
   const collection = KubeClient.collectionPath(resource, namespace);
   const query = `fieldManager=${FIELD_MANAGER}${dryRun ? '&dryRun=All' : ''}`;
-  let response: KubeResponse;
-  if (typeof metadata.name === 'string') {
-    response = await client.request(
+  const serverSideApply = (name: string): Promise<KubeResponse> =>
+    client.request(
       'PATCH',
-      `${collection}/${encodeURIComponent(metadata.name)}?${query}&force=true`,
+      `${collection}/${encodeURIComponent(name)}?${query}&force=true`,
       body,
       'application/apply-patch+yaml',
     );
+  let response: KubeResponse;
+  if (!dryRun && typeof metadata.name === 'string') {
+    response = await serverSideApply(metadata.name);
   } else {
     response = await client.request('POST', `${collection}?${query}`, body);
+    if (response.status === 409 && typeof metadata.name === 'string') {
+      response = await serverSideApply(metadata.name);
+    }
   }
   return response.status >= 200 && response.status < 300
     ? { ok: true, warnings: response.warnings }
     : { ok: false, status: response.status, message: statusMessage(response) };
+}
+
+/** Creates (or updates) a namespace for real, with the labels the object gives it. */
+async function ensureNamespace(
+  client: KubeClient,
+  object: Record<string, unknown>,
+  where: string,
+): Promise<void> {
+  const verdict = await apply(client, object, 'default', false);
+  if (!verdict.ok) {
+    throw new Error(`${where} ${objectLabel(object)}: the server refused the namespace: ${verdict.message}`);
+  }
 }
 
 /** Parses a YAML file into its objects; a syntax error is a rejection the caller reports. */
@@ -157,7 +176,7 @@ function candidatesOf(env: string, releases: readonly RenderedRelease[]): Candid
     }
   }
   for (const release of releases.filter((r) => r.env === env)) {
-    for (const object of objectsOf(path.join(REPO, release.manifest))) {
+    for (const object of expandLists(objectsOf(path.join(REPO, release.manifest)))) {
       candidates.push({
         source: 'helm',
         where: `${release.manifest} (${release.source})`,
@@ -179,24 +198,23 @@ async function dryRunEnvironment(
   // (Pod Security admission reads them), then each Helm release's namespace (create_namespace).
   const namespaces = candidates.filter((c) => c.object.kind === 'Namespace' && c.object.apiVersion === 'v1');
   const named = new Set(namespaces.map((c) => (c.object.metadata as { name?: string }).name));
+  for (const namespace of namespaces) {
+    await ensureNamespace(client, namespace.object, namespace.where);
+  }
   for (const release of releases.filter((r) => r.env === env && !named.has(r.namespace))) {
     named.add(release.namespace);
-    const verdict = await apply(
+    await ensureNamespace(
       client,
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: release.namespace } },
-      'default',
-      false,
+      release.source,
     );
-    if (!verdict.ok) {
-      throw new Error(`namespace ${release.namespace} of ${release.source}: ${verdict.message}`);
-    }
   }
   const counts = new Map<string, { accepted: number; rejected: number }>();
   let warnings = 0;
   let rejected = 0;
   for (const candidate of candidates) {
-    const isNamespace = namespaces.includes(candidate);
-    const verdict = await apply(client, candidate.object, candidate.defaultNamespace, !isNamespace);
+    // A namespace was created above; its dry run is an update, which still runs validation and admission.
+    const verdict = await apply(client, candidate.object, candidate.defaultNamespace, true);
     const count = counts.get(candidate.source) ?? { accepted: 0, rejected: 0 };
     counts.set(candidate.source, count);
     if (verdict.ok) {
@@ -232,6 +250,18 @@ async function dryRunEnvironment(
 async function runCorpus(client: KubeClient): Promise<number> {
   let disagreements = 0;
   const corpus = loadEngineCorpus();
+  const namespaces = new Set(
+    corpus
+      .map((c) => (c.object.metadata as { namespace?: unknown } | undefined)?.namespace)
+      .filter((n): n is string => typeof n === 'string'),
+  );
+  for (const name of namespaces) {
+    await ensureNamespace(
+      client,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      'verify/engine-corpus',
+    );
+  }
   for (const c of corpus) {
     const verdict = await apply(client, c.object, 'default', true);
     // Anything but a judgement of the object (a missing namespace, a server error) is not a verdict at all.
@@ -252,6 +282,14 @@ async function runCorpus(client: KubeClient): Promise<number> {
   return disagreements;
 }
 
+/** The module version engines/<dir>/go.mod pins (the binaries carry no version stamp of their own). */
+function pinnedVersion(dir: string, module: string): string {
+  const goMod = fs.readFileSync(path.join(REPO, 'engines', dir, 'go.mod'), 'utf8');
+  return (
+    new RegExp(`^\\s*${module.replace(/\./g, '\\.')} (v\\S+)`, 'm').exec(goMod)?.[1] ?? '(unknown version)'
+  );
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const indexFile = path.join(REPO, '.build', 'helm', 'index.json');
@@ -268,9 +306,10 @@ async function main(): Promise<number> {
   try {
     cluster = await startLoopbackCluster(path.join(REPO, '.build', 'dry-run'));
     const { client } = cluster;
-    const version = (await client.request('GET', '/version')).body as { gitVersion?: string };
     console.log(
-      `dry-run: kube-apiserver ${version.gitVersion ?? '?'} on 127.0.0.1 ready after ${Math.round((Date.now() - started) / 1000)} s`,
+      `dry-run: kube-apiserver ${pinnedVersion('apiserver', 'k8s.io/kubernetes')} and etcd ` +
+        `${pinnedVersion('etcd', 'go.etcd.io/etcd/server/v3')} on 127.0.0.1, ready after ` +
+        `${Math.round((Date.now() - started) / 1000)} s`,
     );
 
     const listening = cluster.listening();
