@@ -27,18 +27,18 @@ function checkov(dir: string, framework: string): CheckovRun {
       CHECKOV,
       [
         '--directory',
-        dir,
+        '.',
         '--framework',
         framework,
         '--output',
         'json',
         '--compact',
-        '--quiet',
         '--soft-fail',
         '--skip-download',
       ],
       {
-        cwd: REPO,
+        // checkov skips every file below a hidden folder of the path it is given (.build/…): scan from inside.
+        cwd: dir,
         maxBuffer: 512 * 1024 * 1024,
         stdio: ['ignore', 'pipe', 'pipe'],
         // No platform account, no telemetry, no downloads: checkov judges with the checks of the pinned release.
