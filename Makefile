@@ -17,7 +17,7 @@ export ENVIRONMENTS
 
 ENGINES  := .cache/engines/bin
 
-.PHONY: engines synth test typecheck lint format unit verify cache imports schema pins lock diff drift bench clean
+.PHONY: engines checkov-env dry-run helm-template scan engines-check synth test typecheck lint format unit verify cache imports schema pins lock diff drift bench clean
 
 ## synth: write dist/ for every environment. Both apps write into a staging folder that replaces dist/ only when
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
@@ -115,5 +115,34 @@ $(ENGINES)/etcd: engines/etcd/go.mod engines/etcd/go.sum
 $(ENGINES)/helm: engines/helm/go.mod engines/helm/go.sum
 	cd engines/helm && GOTOOLCHAIN=local GOFLAGS=-mod=readonly nice -n 10 go build -trimpath -o ../../$@ helm.sh/helm/v4/cmd/helm
 
+## helm-template: every helm_release of dist/terraform rendered by the pinned Helm against its released chart in the
+## upstream cache, with the release's name, namespace and values; output in .build/helm/, schema-checked like dist/k8s.
+helm-template: engines cache
+	$(TSX) engines/helm-template.ts
+
+## dry-run: a loopback kube-apiserver + etcd (pinned, `make engines`) with the pinned CRDs judges every document of
+## dist/k8s, every manifest embedded in an Argo template and the Helm output with server-side dry run, then the engine
+## corpus (verify/engine-corpus); any rejection or disagreement fails. The servers are always stopped.
+dry-run: engines cache helm-template
+	$(TSX) engines/dry-run.ts
+
+## scan: checkov (pinned, `make checkov-env`) over dist/terraform, dist/k8s and the Helm output; every finding is fixed
+## or listed with its reason in engines/checkov/suppressions.yaml. First proves it flags a public bucket policy.
+scan: checkov-env helm-template
+	$(TSX) engines/scan.ts
+
+## engines-check: the engine tier CI runs after `make test`: build (cached), render, dry run, scan.
+engines-check: engines helm-template dry-run scan
+
 clean:
 	rm -rf $(BUILD) .cache reports cdktf.out
+
+## checkov-env: checkov 3.3.30 and every dependency, exactly as engines/checkov/requirements.txt pins them (sha256
+## hashes), into the git-ignored venv .cache/engines/checkov; reinstalled only when the lock is newer.
+CHECKOV_VENV := .cache/engines/checkov
+checkov-env: $(CHECKOV_VENV)/.installed
+$(CHECKOV_VENV)/.installed: engines/checkov/requirements.txt
+	@rm -rf $(CHECKOV_VENV) && python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+	  -r engines/checkov/requirements.txt
+	@$(CHECKOV_VENV)/bin/checkov --version && touch $@

@@ -8,6 +8,7 @@ export default defineConfig({
       'k8s/**/*.test.ts',
       'verify/**/*.test.ts',
       'etl/**/*.test.ts',
+      'engines/**/*.test.ts',
     ],
     // Synthesizing the AWS provider bindings is CPU-bound; two cores, two workers.
     maxWorkers: 2,

@@ -11,11 +11,14 @@ import { engineBinary } from './paths';
 /** A running loopback etcd + kube-apiserver pair and its client. */
 export interface LoopbackCluster {
   readonly client: KubeClient;
+  /** Every TCP address the two servers listen on (`127.0.0.1:port`), read from /proc. */
+  readonly listening: () => string[];
   /** Stops both servers and deletes the throwaway data directory; safe to call twice. */
   readonly stop: () => Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
+const workDirs = new Set<string>();
 let hooked = false;
 
 /** Kills whatever this process started when it exits for any reason, so no server outlives a target. */
@@ -24,16 +27,18 @@ function hookExit(): void {
     return;
   }
   hooked = true;
-  process.on('exit', () => {
+  const killAll = (): void => {
     for (const child of running) {
       child.kill('SIGKILL');
     }
-  });
+    for (const dir of workDirs) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      for (const child of running) {
-        child.kill('SIGKILL');
-      }
+      killAll();
       process.exit(130);
     });
   }
@@ -118,6 +123,7 @@ export async function startLoopbackCluster(logDir: string): Promise<LoopbackClus
   hookExit();
   fs.mkdirSync(logDir, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sql-etl-dry-run-'));
+  workDirs.add(work);
   const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
   const etcdLog = path.join(logDir, 'etcd.log');
   const apiLog = path.join(logDir, 'kube-apiserver.log');
@@ -152,6 +158,7 @@ export async function startLoopbackCluster(logDir: string): Promise<LoopbackClus
       }
     }
     fs.rmSync(work, { recursive: true, force: true });
+    workDirs.delete(work);
   };
 
   let api: ChildProcess | undefined;
@@ -223,5 +230,55 @@ export async function startLoopbackCluster(logDir: string): Promise<LoopbackClus
     await stop();
     throw error;
   }
-  return { client: client as KubeClient, stop };
+  const servers = [etcd, api];
+  return {
+    client: client as KubeClient,
+    stop,
+    listening: () => listeningAddresses(servers.flatMap((c) => (c?.pid === undefined ? [] : [c.pid]))),
+  };
+}
+
+/** The TCP addresses in LISTEN state of sockets the processes hold, from /proc/<pid>/fd and /proc/net/tcp{,6}. */
+export function listeningAddresses(pids: readonly number[]): string[] {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    const fdDir = `/proc/${pid}/fd`;
+    for (const fd of fs.existsSync(fdDir) ? fs.readdirSync(fdDir) : []) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(path.join(fdDir, fd)));
+        if (match !== null) {
+          inodes.add(match[1]);
+        }
+      } catch {
+        // the descriptor closed meanwhile
+      }
+    }
+  }
+  const addresses: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!fs.existsSync(table)) {
+      continue;
+    }
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // fields: sl local_address rem_address st ... inode (the 10th)
+      if (fields.length < 10 || fields[3] !== '0A' || !inodes.has(fields[9])) {
+        continue;
+      }
+      addresses.push(decodeAddress(fields[1]));
+    }
+  }
+  return addresses.sort();
+}
+
+/** `0100007F:1F90` → `127.0.0.1:8080`; IPv6 as 8 groups (the kernel writes each 32-bit word in host order). */
+function decodeAddress(hex: string): string {
+  const [ip, port] = hex.split(':');
+  const words = ip.match(/.{8}/g) ?? [];
+  const bytes = words.flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+  const text =
+    bytes.length === 4
+      ? bytes.join('.')
+      : `[${Array.from({ length: 8 }, (_, i) => ((bytes[2 * i] << 8) | bytes[2 * i + 1]).toString(16)).join(':')}]`;
+  return `${text}:${parseInt(port, 16)}`;
 }

@@ -92,6 +92,11 @@ export class KubeClient {
     });
   }
 
+  /** Drops cached discovery answers (after installing CRDs, so their kinds are found). */
+  public forget(): void {
+    this.resources.clear();
+  }
+
   public close(): void {
     this.agent.destroy();
   }

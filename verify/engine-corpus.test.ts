@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { loadEngineCorpus } from './engine-corpus';
 import { SchemaRegistry } from './schemas';
 
-// The API server's side of each case runs in `make dry-run` (engines/dry-run.ts), against the same files.
+// The API server's side of each case runs in `make dry-run` (engines/dry-run.ts), against the same files, and fails
+// the target when its verdict differs from `expect`.
 const corpus = loadEngineCorpus();
 
 describe('engine corpus, verify side (schema + CEL)', () => {
@@ -12,6 +13,14 @@ describe('engine corpus, verify side (schema + CEL)', () => {
     expect(new Set(broken.map((c) => c.object.kind))).toEqual(
       new Set(['NodePool', 'EC2NodeClass', 'WorkflowTemplate', 'SparkApplication']),
     );
+  });
+
+  test('holds the broken inputs the engine tier must catch: a NodePool operator and a SparkApplication field type', () => {
+    const byName = new Map(corpus.map((c) => [c.name, c]));
+    expect(byName.get('02-nodepool-invalid-operator')?.expect).toBe('rejected');
+    expect(byName.get('02-nodepool-invalid-operator')?.object.kind).toBe('NodePool');
+    expect(byName.get('15-sparkapplication-wrong-field-type')?.expect).toBe('rejected');
+    expect(byName.get('15-sparkapplication-wrong-field-type')?.object.kind).toBe('SparkApplication');
   });
 
   test.each(corpus.map((c) => [c.name, c] as const))('%s', (_name, c) => {
