@@ -307,7 +307,8 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, spark=None) -> int:  # type: ignore[no-untyped-def]
+    """The runner's command line. `spark`: a session to run in (local runs share one); it is left running."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = _arguments(sys.argv[1:] if argv is None else argv)
     try:
@@ -333,7 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported here so the parsing functions (and --dry-run) work without Spark installed.
     from pyspark.sql import SparkSession
 
-    spark = SparkSession.builder.getOrCreate()
+    own_session = spark is None
+    if own_session:
+        spark = SparkSession.builder.getOrCreate()
     try:
         texts: list[tuple[str, str]] = []
         for uri in args.sql:
@@ -349,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         return _run(spark, statements)
     finally:
-        spark.stop()
+        if own_session:
+            spark.stop()
 
 
 if __name__ == "__main__":
