@@ -126,6 +126,11 @@ export function localSparkConf(
   };
 }
 
+/** True for the jobs etl/local/driver.py runs (sql and pyspark, unless skipped as AWS-only). */
+function runsInDriver(job: JobSpec): boolean {
+  return job.runtime !== 'arc' && AWS_ONLY_JOB_FILES[job.files[0]] === undefined;
+}
+
 /** How one job of a local run ended. */
 export interface LocalJobResult {
   readonly id: string;
@@ -171,7 +176,8 @@ export interface LocalRunOptions {
   readonly warehouse?: string;
   /**
    * Spark SQL queries to run after the jobs when all succeeded, in the same session, by name (for inspecting the
-   * tables; the tests assert data with them). @default {}
+   * tables; the tests assert data with them). They run with the last sql/pyspark job, so a pipeline without one runs
+   * none. @default {}
    */
   readonly queries?: Readonly<Record<string, string>>;
   /** Progress lines. @default console.log */
@@ -345,7 +351,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     const batch: DriverJob[] = [];
     while (index < jobs.length) {
       const next = jobs[index];
-      if (next.runtime === 'arc' || AWS_ONLY_JOB_FILES[next.files[0]] !== undefined) break;
+      if (!runsInDriver(next) || next.runtime === 'arc') break;
       const inv = invocations.get(next.id)!;
       batch.push({
         id: next.id,
@@ -363,8 +369,8 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       runners: path.dirname(values.fileUri(SQL_RUNNER)),
       sparkConf: localSparkConf(root, warehouse, jars),
       jobs: batch,
-      // Queries run in the last batch, after every job.
-      queries: index >= jobs.length ? (options.queries ?? {}) : {},
+      // Queries run in the last batch, after every job that runs in Spark here.
+      queries: jobs.slice(index).some(runsInDriver) ? {} : (options.queries ?? {}),
     };
     let failedJob: string | undefined;
     const code = await runDriver(repoRoot, plan, path.join(logDir, `plan-${index}.json`), log, (event) => {
