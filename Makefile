@@ -17,7 +17,8 @@ export ENVIRONMENTS
 
 ENGINES  := .cache/engines/bin
 
-.PHONY: engines checkov-env dry-run helm-template scan engines-check synth test typecheck lint format unit verify cache imports schema pins lock diff drift bench clean
+.PHONY: engines checkov-env dry-run helm-template scan engines-check synth test typecheck lint format unit verify cache \
+  imports schema pins lock diff drift bench clean local-env run-local local-test
 
 ## synth: write dist/ for every environment. Both apps write into a staging folder that replaces dist/ only when
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
@@ -36,7 +37,7 @@ synth:
 	fi
 
 ## test: everything CI checks, in order; ends with the drift check.
-test: imports typecheck lint unit synth verify drift
+test: imports typecheck lint unit synth verify local-test drift
 
 typecheck:
 	$(TSC) -p tsconfig.json
@@ -101,8 +102,9 @@ drift:
 	  echo "$$changes"; git --no-pager diff --stat -- dist imports; exit 1; \
 	fi; echo "drift: dist/ and imports/ match the committed files"
 
-## bench: median wall time of a full synth (direct) vs the cdktf + cdk8s CLIs, and of verify.
-bench: cache
+## bench: median wall time of a full synth (direct) vs the cdktf + cdk8s CLIs, and of verify; then the wall time of
+## `make run-local PIPELINE=customer-scd2-sql` (BENCH_LOCAL_RUNS, default 1).
+bench: cache local-env
 	$(TSX) verify/bench.ts
 
 ## engines: kube-apiserver v1.35.4, etcd v3.6.16 and Helm v4.3.2 built from their Go modules (pinned by the go.sum of
@@ -133,6 +135,52 @@ scan: checkov-env helm-template
 
 ## engines-check: the engine tier CI runs after `make test`: build (cached), render, dry run, scan.
 engines-check: engines helm-template dry-run scan
+
+## ---- Local runs (issue 10): a pinned PySpark + Delta environment and `make run-local`. -----------------------------
+LOCAL_VENV := $(BUILD)/local/venv
+LOCAL_PY   := $(LOCAL_VENV)/bin/python
+LOCAL_JARS := .cache/local-jars
+# The Java the runtime image runs (config/spark-runtime.ts SPARK_RUNTIME.java); local Spark needs the same.
+LOCAL_JAVA := 17
+
+## local-env: the Python venv $(LOCAL_VENV) from etl/local/requirements.lock (pip --require-hashes --no-deps: PySpark
+## and delta-spark of the runtime image's versions, sqlparse, pytest) and the Delta jars of etl/local/jars.lock from
+## Maven Central (SHA-256 checked) into $(LOCAL_JARS). Stamp files make a second run instant; needs Java 17.
+local-env: local-java $(LOCAL_VENV)/.installed $(LOCAL_JARS)/.installed
+
+.PHONY: local-java
+local-java:
+	@command -v java >/dev/null || { echo "local-env: no 'java' on PATH; install Java $(LOCAL_JAVA) (e.g. apt-get install openjdk-$(LOCAL_JAVA)-jdk-headless) and set JAVA_HOME"; exit 1; }
+	@v=$$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $$2}'); \
+	  if [ "$$v" != "$(LOCAL_JAVA)" ]; then \
+	    echo "local-env: 'java' on PATH is Java $$v ($$(command -v java)); local Spark runs need Java $(LOCAL_JAVA), the runtime image's. Put a Java $(LOCAL_JAVA) first on PATH (and JAVA_HOME)"; exit 1; \
+	  fi
+
+$(LOCAL_VENV)/.installed: etl/local/requirements.lock
+	@python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "local-env: Python >= 3.10 needed (python3 is " + sys.version.split()[0] + ")")'
+	@rm -rf $(LOCAL_VENV) && python3 -m venv $(LOCAL_VENV)
+	@echo "local-env: installing etl/local/requirements.lock into $(LOCAL_VENV) (PySpark is ~450 MB on first install)"
+	@$(LOCAL_VENV)/bin/pip install --quiet --disable-pip-version-check --no-cache-dir --require-hashes --no-deps \
+	  -r etl/local/requirements.lock
+	@touch $@
+
+$(LOCAL_JARS)/.installed: etl/local/jars.lock etl/local/fetch_jars.py
+	@python3 etl/local/fetch_jars.py etl/local/jars.lock $(LOCAL_JARS)
+	@touch $@
+
+## run-local: run a pipeline's jobs in DAG order on a local Spark: `make run-local PIPELINE=<name> [JOB=<id>] [ENV=dev]`.
+## Tables land in .build/local/<env>/warehouse; nothing is read from or written to AWS, dist/ is not touched.
+PIPELINE ?=
+JOB ?=
+ENV ?= dev
+run-local: local-env
+	@$(TSX) etl/local/run.ts --pipeline "$(PIPELINE)" --env "$(ENV)" $(if $(JOB),--job "$(JOB)")
+
+## local-test: the local tier of `make test`: the SQL runner's unit tests (pytest) and the pipelines run on a local
+## Spark with their data asserted (etl/local/*.local.test.ts).
+local-test: local-env
+	$(LOCAL_PY) -m pytest -q -p no:cacheprovider etl/runners etl/local
+	$(VITEST) run --config etl/local/vitest.local.config.ts
 
 clean:
 	rm -rf $(BUILD) .cache reports cdktf.out

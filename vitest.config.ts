@@ -10,6 +10,8 @@ export default defineConfig({
       'etl/**/*.test.ts',
       'engines/**/*.test.ts',
     ],
+    // The local-run tier needs a local Spark (make local-env); make local-test runs it.
+    exclude: ['**/node_modules/**', 'etl/local/**/*.local.test.ts'],
     // Synthesizing the AWS provider bindings is CPU-bound; two cores, two workers.
     maxWorkers: 2,
     testTimeout: 60_000,

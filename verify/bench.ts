@@ -1,7 +1,8 @@
 /**
  * `make bench`: median wall time of a full synth (every environment, both apps) run directly, as make does, and
  * through the cdktf and cdk8s CLIs, plus verify; prints the medians and ratios. Writes only under .build/bench.
- * Runs: BENCH_RUNS (default 5).
+ * Runs: BENCH_RUNS (default 5). Then the wall time of `make run-local PIPELINE=customer-scd2-sql` (a local Spark run of
+ * the SQL sample, after `make local-env`), BENCH_LOCAL_RUNS times (default 1: a run takes about a minute).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -109,6 +110,19 @@ async function main(): Promise<void> {
         .join(
           ', ',
         )}; pipelines: ${fs.readdirSync(path.join(root, 'etl', 'pipelines')).filter((f) => /\.ya?ml$/.test(f)).length})`,
+  );
+  fs.rmSync(out, { recursive: true, force: true });
+
+  const localRuns = Number(process.env.BENCH_LOCAL_RUNS ?? '1');
+  const local: Command = {
+    label: 'make run-local PIPELINE=customer-scd2-sql',
+    groups: [[{ cmd: 'make', args: ['--no-print-directory', 'run-local', 'PIPELINE=customer-scd2-sql'] }]],
+  };
+  const localTimes: number[] = [];
+  for (let i = 0; i < localRuns; i++) localTimes.push(await timeOnce(local));
+  console.log(
+    `${local.label.padEnd(34)} median ${median(localTimes).toFixed(2)} s over ${localRuns} run(s) ` +
+      `(min ${Math.min(...localTimes).toFixed(2)}, max ${Math.max(...localTimes).toFixed(2)})`,
   );
   fs.rmSync(out, { recursive: true, force: true });
 }

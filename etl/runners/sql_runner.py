@@ -274,6 +274,26 @@ def _read_with_spark(spark, uri: str) -> str:  # type: ignore[no-untyped-def]
     return rows[0][0]
 
 
+#: Where Spark's parser reports an error inside a statement: `(line 1, pos 0)`.
+ERROR_POSITION = re.compile(r"\(line (\d+), pos \d+\)")
+
+
+def error_message(error: BaseException) -> str:
+    """What failed, in Spark's words: for an error raised in the JVM (a failed check inside a Spark job arrives
+    wrapped in several layers), the innermost message, which names the error class and carries the check's text."""
+    java = getattr(error, "java_exception", None)
+    if java is None:
+        return str(error)
+    message = None
+    cause = java
+    while cause is not None:
+        text = cause.getMessage()
+        if text:
+            message = text
+        cause = cause.getCause()
+    return message or str(error)
+
+
 def _summary(sql: str, width: int = 100) -> str:
     flat = " ".join(sql.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
@@ -292,7 +312,12 @@ def _run(spark, statements: Sequence[PlannedStatement]) -> int:  # type: ignore[
                     LOG.info("%s: row %d: %s", where, rows + 1, row)
                 rows += 1
         except Exception as error:  # noqa: BLE001 - any Spark error ends the job with its location
-            LOG.error("%s failed after %.1f s: %s", where, time.monotonic() - started, error)
+            message = error_message(error)
+            position = ERROR_POSITION.search(message)
+            if position is not None:
+                # Spark counts lines from the statement's start; the file's line is what the author needs.
+                where = f"{where}, error at line {s.line + int(position.group(1)) - 1}"
+            LOG.error("%s failed after %.1f s: %s", where, time.monotonic() - started, message)
             return EXIT_STATEMENT_FAILED
         LOG.info("%s: done in %.1f s, %d row%s", where, time.monotonic() - started, rows, "" if rows == 1 else "s")
     LOG.info("%d statements done in %.1f s", len(statements), time.monotonic() - total_started)
@@ -307,7 +332,8 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, spark=None) -> int:  # type: ignore[no-untyped-def]
+    """The runner's command line. `spark`: a session to run in (local runs share one); it is left running."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = _arguments(sys.argv[1:] if argv is None else argv)
     try:
@@ -333,7 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported here so the parsing functions (and --dry-run) work without Spark installed.
     from pyspark.sql import SparkSession
 
-    spark = SparkSession.builder.getOrCreate()
+    own_session = spark is None
+    if own_session:
+        spark = SparkSession.builder.getOrCreate()
     try:
         texts: list[tuple[str, str]] = []
         for uri in args.sql:
@@ -349,7 +377,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         return _run(spark, statements)
     finally:
-        spark.stop()
+        if own_session:
+            spark.stop()
 
 
 if __name__ == "__main__":

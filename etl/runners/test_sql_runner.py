@@ -205,3 +205,33 @@ class MainDryRunTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class ErrorMessageTest(unittest.TestCase):
+    """The failure message: the innermost JVM message (a failed check arrives wrapped by the job's executor)."""
+
+    class _Java:
+        def __init__(self, message, cause=None):  # type: ignore[no-untyped-def]
+            self._message, self._cause = message, cause
+
+        def getMessage(self):  # type: ignore[no-untyped-def]  # noqa: N802 - the JVM's name
+            return self._message
+
+        def getCause(self):  # type: ignore[no-untyped-def]  # noqa: N802
+            return self._cause
+
+    def test_innermost_jvm_message(self) -> None:
+        error = Exception("An error occurred while calling o83.getResult.")
+        error.java_exception = self._Java(  # type: ignore[attr-defined]
+            "Exception thrown in awaitResult:",
+            self._Java("Job aborted", self._Java("[USER_RAISED_EXCEPTION] rows: 3, EXPECTED_ROWS is 4", self._Java(None))),
+        )
+        self.assertEqual(sql_runner.error_message(error), "[USER_RAISED_EXCEPTION] rows: 3, EXPECTED_ROWS is 4")
+
+    def test_python_errors_as_they_are(self) -> None:
+        self.assertEqual(sql_runner.error_message(ValueError("bad")), "bad")
+
+    def test_parser_position_is_found(self) -> None:
+        match = sql_runner.ERROR_POSITION.search("[PARSE_SYNTAX_ERROR] near 'SELEC'. (line 2, pos 0)")
+        self.assertIsNotNone(match)
+        self.assertEqual(match.group(1), "2")  # type: ignore[union-attr]

@@ -3,6 +3,13 @@ import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../config';
 import { NAMESPACES, WORKLOADS, assetOf, assetUri, imageContextDir, runtimeImage } from '../../config';
 import type { JobSpec, PipelineSpec, SparkResources } from '../../config/pipelines/model';
+import {
+  SQL_RUNNER,
+  invocationParameters,
+  jobInvocation,
+  type InvocationValues,
+  type JobInvocation,
+} from '../../config/pipelines/invocation';
 import { runtimeParameters } from '../../config/pipelines/runtime-parameters';
 import {
   SparkApplication,
@@ -285,98 +292,56 @@ function etlAssetUri(env: EnvironmentConfig, repoRoot: string, file: string): st
   return assetUri(env, assetOf(repoRoot, file));
 }
 
-/** Resolves `asset:<path under etl/>` parameter values to the uploaded file's s3a URI; other values pass through. */
-function resolveParameter(env: EnvironmentConfig, repoRoot: string, value: string): string {
-  return value.startsWith('asset:')
-    ? etlAssetUri(env, repoRoot, `etl/${value.slice('asset:'.length)}`)
-    : value;
+/**
+ * The cluster's values of a job invocation: Argo's per-run variables, the environment's runtime parameters, files
+ * at their uploaded s3a URIs, Arc inside the arc-runtime image, Arc tags naming the workflow run and pod.
+ */
+export function clusterInvocationValues(env: EnvironmentConfig, repoRoot: string): InvocationValues {
+  return {
+    runtime: { ...PER_RUN_VALUES, ...runtimeParameters(env) },
+    fileUri: (file) => etlAssetUri(env, repoRoot, file),
+    defaultArcEnvironment: env.name,
+    arcRunTags: [
+      ['workflow', '{{workflow.uid}}'],
+      ['pod', '{{pod.name}}'],
+      ['namespace', NAMESPACES.sparkJobs],
+    ],
+    arcApplication: { jar: ARC_JAR, mainClass: ARC_MAIN_CLASS },
+  };
 }
 
-const ARC_PREFIX = 'ETL_CONF_';
+/** The cluster invocation of a job (config/pipelines/invocation.ts with {@link clusterInvocationValues}). */
+export function clusterJobInvocation(
+  env: EnvironmentConfig,
+  pipeline: PipelineSpec,
+  job: JobSpec,
+  repoRoot: string,
+): JobInvocation {
+  return jobInvocation(pipeline, job, clusterInvocationValues(env, repoRoot));
+}
 
-/**
- * Every parameter a job receives, in order: the per-run ones, the environment's runtime parameters, then the
- * pipeline's and the job's (job wins). Fails when a pipeline or job parameter shadows a runtime parameter.
- */
+/** Every parameter a job receives on the cluster, in order (see {@link invocationParameters}). */
 export function jobParameters(
   env: EnvironmentConfig,
   pipeline: PipelineSpec,
   job: JobSpec,
   repoRoot: string,
 ): [string, string][] {
-  const bare = (name: string) => (name.startsWith(ARC_PREFIX) ? name.slice(ARC_PREFIX.length) : name);
-  const runtime: Record<string, string> = { ...PER_RUN_VALUES, ...runtimeParameters(env) };
-  const user = { ...pipeline.parameters, ...job.parameters };
-  const shadowing = Object.keys(user).filter((name) => bare(name) in runtime);
-  if (shadowing.length > 0) {
-    throw new Error(
-      `${where(pipeline, job)}: parameter ${shadowing.join(', ')} shadows a parameter the runtime supplies ` +
-        `(${Object.keys(runtime).join(', ')}); rename it`,
-    );
-  }
-  return [
-    ...Object.entries(runtime),
-    ...Object.entries(user).map(([name, value]): [string, string] => [
-      name,
-      resolveParameter(env, repoRoot, value),
-    ]),
-  ];
+  return invocationParameters(pipeline, job, clusterInvocationValues(env, repoRoot));
 }
 
-function arcTags(pipeline: PipelineSpec, job: JobSpec): string {
-  const tags: [string, string][] = [
-    ['service', 'sql-etl-on-eks'],
-    ['pipeline', pipeline.name],
-    ['workflow', '{{workflow.uid}}'],
-    ['pod', '{{pod.name}}'],
-    ['namespace', NAMESPACES.sparkJobs],
-    ['owner', pipeline.owner],
-    ...Object.entries(pipeline.tags),
-  ];
-  // Arc splits --etl.config.tags on spaces and each tag on its first '='.
-  const bad = tags.filter(([k, v]) => /\s/.test(k) || /\s/.test(v) || k.includes('='));
-  if (bad.length > 0) {
-    throw new Error(
-      `${where(pipeline, job)}: Arc tags cannot contain spaces (or '=' in the key): ` +
-        bad.map(([k, v]) => `${k}=${v}`).join(', '),
-    );
-  }
-  return tags.map(([k, v]) => `${k}=${v}`).join(' ');
-}
-
-/** The application arguments of a job, per runtime. */
+/** The application arguments of a job on the cluster, per runtime. */
 export function jobArguments(
   env: EnvironmentConfig,
   pipeline: PipelineSpec,
   job: JobSpec,
   repoRoot: string,
 ): string[] {
-  const parameters = jobParameters(env, pipeline, job, repoRoot);
-  const files = job.files.map((file) => etlAssetUri(env, repoRoot, `etl/jobs/${file}`));
-  switch (job.runtime) {
-    case 'arc':
-      return [
-        `--etl.config.uri=${files[0]}`,
-        `--etl.config.job.id=${pipeline.name}-${job.id}`,
-        `--etl.config.environment=${job.arcEnvironment ?? env.name}`,
-        '--etl.config.ignoreEnvironments=false',
-        `--etl.config.tags=${arcTags(pipeline, job)}`,
-        ...parameters.map(
-          ([name, value]) => `--${name.startsWith(ARC_PREFIX) ? name : ARC_PREFIX + name}=${value}`,
-        ),
-      ];
-    case 'sql':
-      return [
-        ...files.flatMap((uri) => ['--sql', uri]),
-        ...parameters.flatMap(([name, value]) => ['--param', `${name}=${value}`]),
-      ];
-    case 'pyspark':
-      return parameters.flatMap(([name, value]) => [`--${name}`, value]);
-  }
+  return [...clusterJobInvocation(env, pipeline, job, repoRoot).arguments];
 }
 
 /** Repository path of the SQL runner the sql runtime's applications execute. */
-export const SQL_RUNNER = 'etl/runners/sql_runner.py';
+export { SQL_RUNNER };
 
 /**
  * The SparkApplication of one pipeline job, for embedding in the pipeline's WorkflowTemplate: name
@@ -404,27 +369,18 @@ export function sparkApplicationManifest(
       `${where(pipeline, job)}: sparkConf sets ${reserved.join(', ')}; use size: or resources: instead`,
     );
   }
-  if (job.files.length === 0 || (job.runtime !== 'sql' && job.files.length !== 1)) {
-    throw new Error(
-      `${where(pipeline, job)}: runtime ${job.runtime} runs exactly ${job.runtime === 'sql' ? 'one or more files' : 'one file'}, ` +
-        `got ${job.files.length}`,
-    );
-  }
+  const invocation = clusterJobInvocation(env, pipeline, job, repoRoot);
   const profile = RUNTIME_PROFILES[job.runtime];
-  const mainApplicationFile =
-    job.runtime === 'arc'
-      ? ARC_JAR
-      : etlAssetUri(env, repoRoot, job.runtime === 'sql' ? SQL_RUNNER : `etl/jobs/${job.files[0]}`);
   return buildSparkApplication({
     env,
     name: sparkApplicationName(job),
     labels: { [PIPELINE_LABEL]: pipeline.name, [JOB_LABEL]: job.id, [WORKFLOW_LABEL]: '{{workflow.name}}' },
     profile,
     image: jobImage(env, pipeline, job, repoRoot),
-    mainApplicationFile,
-    ...(job.runtime === 'arc' ? { mainClass: ARC_MAIN_CLASS } : {}),
-    arguments: jobArguments(env, pipeline, job, repoRoot),
+    mainApplicationFile: invocation.mainApplicationFile,
+    ...(invocation.mainClass === undefined ? {} : { mainClass: invocation.mainClass }),
+    arguments: invocation.arguments,
     resources: job.resources,
-    sparkConf: job.sparkConf,
+    sparkConf: invocation.sparkConf,
   });
 }

@@ -12,8 +12,18 @@ SELECT
     count_if(NOT is_current AND NOT coalesce(valid_to > valid_from, false)) = 0,
     'contacts_scd2: an expired row has no valid period'
   ),
-  assert_true(count(*) = ${EXPECTED_ROWS}, 'contacts_scd2: row count differs from EXPECTED_ROWS'),
-  assert_true(count_if(NOT is_current) = ${EXPECTED_EXPIRED}, 'contacts_scd2: expired rows differ from EXPECTED_EXPIRED')
+  -- The messages name the check and both numbers (format_string runs only when the check fails).
+  assert_true(
+    count(*) = ${EXPECTED_ROWS},
+    format_string('contacts_scd2: row count check failed: %d rows, EXPECTED_ROWS is %s', count(*), '${EXPECTED_ROWS}')
+  ),
+  assert_true(
+    count_if(NOT is_current) = ${EXPECTED_EXPIRED},
+    format_string(
+      'contacts_scd2: expired rows check failed: %d expired rows, EXPECTED_EXPIRED is %s',
+      count_if(NOT is_current), '${EXPECTED_EXPIRED}'
+    )
+  )
 FROM delta.`${DATALAKE}/customer_sql/contacts_scd2`;
 
 -- No two versions of a contact overlap: each expired version ends where the next one starts.
