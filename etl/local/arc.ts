@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { JobInvocation } from '../../config/pipelines/invocation';
+import type { EnvironmentConfig } from '../../config/environment';
+import type { InvocationValues, JobInvocation } from '../../config/pipelines/invocation';
+import { runtimeParameters } from '../../config/pipelines/runtime-parameters';
 
 /**
  * The local Arc environment (`make arc-env`, .cache/arc): Arc's own job parser and runtime on a local Spark 3.3.4,
@@ -32,6 +34,32 @@ export const ARC_JVM_OPTIONS: readonly string[] = [
   'sun.security.action',
   'sun.util.calendar',
 ].map((pkg) => `--add-opens=java.base/${pkg}=ALL-UNNAMED`);
+
+/**
+ * Invocation values of a local Arc run (for config/pipelines/invocation.ts): the environment's runtime parameters
+ * with DATALAKE at the local warehouse, files at their paths in the repository, per-run values from `start`.
+ */
+export function localArcInvocationValues(
+  repoRoot: string,
+  env: EnvironmentConfig,
+  warehouseDir: string,
+  start: Date,
+): InvocationValues {
+  return {
+    runtime: {
+      EPOCH: String(Math.floor(start.getTime() / 1000)),
+      CURRENT_TIMESTAMP: start.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ...runtimeParameters(env),
+      DATALAKE: warehouseDir,
+    },
+    fileUri: (file) => path.join(repoRoot, file),
+    defaultArcEnvironment: env.name,
+    arcApplication: {
+      jar: path.join(repoRoot, ARC_CACHE, 'lib', 'arc_2.12-3.7.0.jar'),
+      mainClass: ARC_MAIN_CLASS,
+    },
+  };
+}
 
 /** The classpath of the local Arc environment; fails with what to run when it is missing. */
 export function arcClasspath(repoRoot: string): string {
@@ -116,6 +144,8 @@ export interface ArcLintCase {
 export interface ArcLintVerdict {
   readonly ok: boolean;
   readonly errors: string;
+  /** The stages Arc would run (those of the job's environment), each with Arc's details (name, type, inputURI, …). */
+  readonly stages: readonly Readonly<Record<string, string>>[];
 }
 
 /**
@@ -141,8 +171,10 @@ export async function lintWithArc(
   const verdicts = new Map<string, ArcLintVerdict>();
   for (const line of run.output.split('\n')) {
     if (!line.startsWith('ARC-LINT ')) continue;
-    const { id, ok, errors } = JSON.parse(line.slice('ARC-LINT '.length)) as { id: string } & ArcLintVerdict;
-    verdicts.set(id, { ok, errors });
+    const { id, ok, errors, stages } = JSON.parse(line.slice('ARC-LINT '.length)) as {
+      id: string;
+    } & ArcLintVerdict;
+    verdicts.set(id, { ok, errors, stages });
   }
   const missing = cases.filter((c) => !verdicts.has(c.id)).map((c) => c.id);
   if (run.code !== 0 || missing.length > 0) {

@@ -5,7 +5,8 @@
 // in `make test`; the job runs (etl/local/arc.ts) use ARC.main itself.
 //
 // Input (argument 1): JSON lines {"id": "...", "args": ["--etl.config.uri=...", ...]}.
-// Output (stdout): one line per case, "ARC-LINT " + {"id": "...", "ok": true|false, "errors": "..."}.
+// Output (stdout): one line per case, "ARC-LINT " + {"id", "ok", "errors", "stages": [the stages Arc would run,
+// each its details as strings]}.
 package sqletl.arc.lint
 
 import java.util.ServiceLoader
@@ -81,19 +82,25 @@ object ArcLintBatch {
         val id = json.get("id").asText
         val args = arguments(json.get("args").elements.asScala.map(_.asText).toSeq)
         val ctx = context(args)
-        val (ok, errors) = try {
+        val (ok, errors, stages) = try {
           ArcPipeline.parsePipeline(ctx.configUri, ctx)(spark, logger) match {
-            case Right(_) => (true, "")
-            case Left(errs) => (false, ai.tripl.arc.config.Error.pipelineErrorMsg(errs))
+            // The stages Arc would run, with the details ARC.main logs for each in lint-only mode.
+            case Right((pipeline, _)) => (true, "", pipeline.stages.map(_.stageDetail.asJava))
+            case Left(errs) => (false, ai.tripl.arc.config.Error.pipelineErrorMsg(errs), Nil)
           }
         } catch {
           // ARC.main exits with a failure on an exception from the parser too.
-          case e: Exception => (false, ExceptionUtils.getThrowableList(e).asScala.map(_.getMessage).mkString(": "))
+          case e: Exception => (false, ExceptionUtils.getThrowableList(e).asScala.map(_.getMessage).mkString(": "), Nil)
         }
         val out = mapper.createObjectNode()
         out.put("id", id)
         out.put("ok", ok)
         out.put("errors", errors)
+        val details = out.putArray("stages")
+        stages.foreach { detail =>
+          val node = details.addObject()
+          detail.asScala.foreach { case (key, value) => node.put(key, String.valueOf(value)) }
+        }
         println("ARC-LINT " + mapper.writeValueAsString(out))
         System.out.flush()
       }
