@@ -22,6 +22,10 @@ import { closest } from './suggest';
  * - Stages and plugins whose `environments` do not list `--etl.config.environment` are skipped without a failure.
  * - `${…}` substitutions resolve from the job's `--ETL_CONF_*` arguments; inline SQL of a magic cell is a
  *   triple-quoted string, so `${x}` in it is an Arc SQL parameter that sqlParams must declare.
+ * - Every stage type rejects attributes it does not declare; magic-line arguments Arc does not read become such
+ *   attributes. A declared sqlParams key the SQL does not use fails the job, and `${x=…}` is no default.
+ * - The pinned image runs Arc's core stage types and the Delta Lake plugin 3.1.0's two; other plugin types fail.
+ * etl/local/arc-parser.test.ts holds these facts against Arc's own parser on config/pipelines/arc-corpus.
  */
 
 /** Magics arc-jupyter knows; `stage` is the stage type a notebook job turns the cell into. */

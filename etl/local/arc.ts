@@ -80,6 +80,8 @@ export function localArcSparkConf(scratchDir: string): Record<string, string> {
     'spark.master': 'local[2]',
     'spark.ui.enabled': 'false',
     'spark.sql.shuffle.partitions': '2',
+    // Dates and times the same on every machine (the cluster's pods run in UTC).
+    'spark.sql.session.timeZone': 'UTC',
     'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
     'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
     'spark.sql.warehouse.dir': path.join(scratchDir, 'spark-warehouse'),
@@ -111,6 +113,7 @@ function runJava(
     `-Dlog4j.configurationFile=${path.join(repoRoot, 'etl/local/arc/log4j2.properties')}`,
     `-Djava.io.tmpdir=${path.join(scratchDir, 'tmp')}`,
     `-Dderby.system.home=${scratchDir}`,
+    '-Duser.timezone=UTC',
     ...Object.entries(sparkConf).map(([key, value]) => `-D${key}=${value}`),
     '-cp',
     arcClasspath(repoRoot),
