@@ -66,7 +66,11 @@ beforeAll(async () => {
   results.set('delta-load', delta);
   await generate;
   const taxi = pipeline('nyc-taxi');
-  const localTaxi = { ...taxi, parameters: { ...taxi.parameters, NYC_TAXI_SOURCE: TRIPS_PARQUET } };
+  // The source is a pipeline parameter, merged into each job's parameters by the loader.
+  const localTaxi = {
+    ...taxi,
+    jobs: taxi.jobs.map((j) => ({ ...j, parameters: { ...j.parameters, NYC_TAXI_SOURCE: TRIPS_PARQUET } })),
+  };
   const [merge, trips] = await Promise.all([run(scd2, 'scd2-merge'), run(localTaxi, 'trips-per-day-zone')]);
   results.set('scd2-merge', merge);
   results.set('trips-per-day-zone', trips);
