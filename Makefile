@@ -18,7 +18,7 @@ export ENVIRONMENTS
 ENGINES  := .cache/engines/bin
 
 .PHONY: engines checkov-env dry-run helm-template scan engines-check synth test typecheck lint format unit verify cache \
-  imports schema pins lock diff drift bench clean local-env run-local local-test
+  imports schema pins lock diff drift bench clean local-env run-local local-test arc-env arc-lint
 
 ## synth: write dist/ for every environment. Both apps write into a staging folder that replaces dist/ only when
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
@@ -50,7 +50,7 @@ format:
 	$(ESLINT) --fix .
 	$(PRETTIER) --write .
 
-unit: cache
+unit: cache arc-env
 	$(VITEST) run
 
 ## verify: schema, reference and policy checks over dist/ only.
@@ -194,3 +194,31 @@ $(CHECKOV_VENV)/.installed: engines/checkov/requirements.txt
 	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
 	  -r engines/checkov/requirements.txt
 	@$(CHECKOV_VENV)/bin/checkov --version && touch $@
+
+## arc-env: the local Arc environment in .cache/arc (see etl/local/arc/pom.xml for why Arc 3.7.0 stands for 4.2.0):
+## Maven resolves the pinned jars from Maven Central into .cache/arc/m2 (checksums must match) and copies them to
+## .cache/arc/lib; scalac (from those jars) compiles etl/local/arc/src into .cache/arc/sqletl-arc.jar. Rebuilt only
+## when the pom or the sources change; offline once .cache/arc/m2 is filled.
+ARC_CACHE := .cache/arc
+ARC_SOURCES := $(wildcard etl/local/arc/src/*.scala) etl/local/arc/src/META-INF/services/ai.tripl.arc.plugins.PipelineStagePlugin
+arc-env: $(ARC_CACHE)/stamp
+$(ARC_CACHE)/lib.stamp: etl/local/arc/pom.xml
+	@java -version 2>&1 | grep -Eq 'version "(1\.8|11|17)[."]' || { \
+	  echo "arc-env: Spark 3.3.4 (Arc's Spark) runs on Java 8, 11 or 17; found: $$(java -version 2>&1 | head -1). Set JAVA_HOME to a JDK 17"; exit 1; }
+	@command -v mvn >/dev/null || { echo "arc-env: Maven (mvn) is needed to fetch the pinned Arc jars; install it (apt-get install maven)"; exit 1; }
+	@rm -rf $(ARC_CACHE)/lib $@
+	@echo "arc-env: resolving etl/local/arc/pom.xml from Maven Central into $(ARC_CACHE)"
+	nice -n 10 mvn -B -q -C -f etl/local/arc/pom.xml -Dmaven.repo.local=$(abspath $(ARC_CACHE)/m2) \
+	  dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=$(abspath $(ARC_CACHE)/lib)
+	@touch $@
+$(ARC_CACHE)/stamp: $(ARC_CACHE)/lib.stamp $(ARC_SOURCES)
+	@rm -rf $(ARC_CACHE)/classes $@ && mkdir -p $(ARC_CACHE)/classes
+	nice -n 10 java -cp '$(ARC_CACHE)/lib/*' scala.tools.nsc.Main -usejavacp -nowarn -d $(ARC_CACHE)/classes \
+	  $(wildcard etl/local/arc/src/*.scala)
+	@cp -r etl/local/arc/src/META-INF $(ARC_CACHE)/classes/ && jar cf $(ARC_CACHE)/sqletl-arc.jar -C $(ARC_CACHE)/classes .
+	@touch $@ && echo "arc-env: $(ARC_CACHE) ready ($$(ls $(ARC_CACHE)/lib | wc -l) jars)"
+
+## arc-lint: every Arc job of etl/pipelines checked by Arc's own parser (lint-only), once per job environment and once
+## with ignoreEnvironments, plus the lint/Arc agreement corpus (part of `make unit`).
+arc-lint: arc-env
+	$(VITEST) run etl/local/arc-parser.test.ts

@@ -22,6 +22,10 @@ import { closest } from './suggest';
  * - Stages and plugins whose `environments` do not list `--etl.config.environment` are skipped without a failure.
  * - `${…}` substitutions resolve from the job's `--ETL_CONF_*` arguments; inline SQL of a magic cell is a
  *   triple-quoted string, so `${x}` in it is an Arc SQL parameter that sqlParams must declare.
+ * - Every stage type rejects attributes it does not declare; magic-line arguments Arc does not read become such
+ *   attributes. A declared sqlParams key the SQL does not use fails the job, and `${x=…}` is no default.
+ * - The pinned image runs Arc's core stage types and the Delta Lake plugin 3.1.0's two; other plugin types fail.
+ * etl/local/arc-parser.test.ts holds these facts against Arc's own parser on config/pipelines/arc-corpus.
  */
 
 /** Magics arc-jupyter knows; `stage` is the stage type a notebook job turns the cell into. */
@@ -63,6 +67,7 @@ const MAGIC_CONTROL_ARGS = [
   'leftAlign',
   'datasetLabels',
   'streamingDuration',
+  'showLog',
 ];
 
 /** Prefixes by which Arc's notebook reader picks stage cells, in its order of precedence. */
@@ -128,6 +133,8 @@ export const ARC_STAGE_TYPES: Readonly<Record<string, StageType>> = {
       'inputField',
       'basePath',
       'watermark',
+      'multiLine',
+      'escape',
     ],
   },
   DeltaLakeExtract: {
@@ -141,6 +148,8 @@ export const ARC_STAGE_TYPES: Readonly<Record<string, StageType>> = {
       'persist',
       'options',
       'authentication',
+      'schemaURI',
+      'schemaView',
     ],
   },
   ElasticsearchExtract: { required: ['input', 'outputView'] },
@@ -179,7 +188,22 @@ export const ARC_STAGE_TYPES: Readonly<Record<string, StageType>> = {
   DiffTransform: { required: ['inputLeftView', 'inputRightView'] },
   HTTPTransform: { required: ['inputView', 'outputView', 'uri'] },
   JSONTransform: { required: ['inputView', 'outputView'] },
-  MetadataFilterTransform: { required: [SQL_SOURCE, 'inputView', 'outputView'], sqlFile: true },
+  MetadataFilterTransform: {
+    required: [SQL_SOURCE, 'inputView', 'outputView'],
+    keys: [
+      ...COMMON_KEYS,
+      'inputURI',
+      'sql',
+      'inputView',
+      'outputView',
+      'authentication',
+      'persist',
+      'sqlParams',
+      'numPartitions',
+      'partitionBy',
+    ],
+    sqlFile: true,
+  },
   MetadataTransform: { required: ['inputView', 'outputView', SCHEMA_SOURCE] },
   MLTransform: { required: ['inputURI', 'inputView', 'outputView'] },
   SimilarityJoinTransform: {
@@ -286,21 +310,91 @@ export const ARC_STAGE_TYPES: Readonly<Record<string, StageType>> = {
   // Execute
   BigQueryExecute: { required: [SQL_SOURCE] },
   CassandraExecute: { required: [SQL_SOURCE] },
-  ConfigExecute: { required: [SQL_SOURCE], sqlFile: true },
+  ConfigExecute: {
+    required: [SQL_SOURCE],
+    keys: [...COMMON_KEYS, 'inputURI', 'sql', 'authentication', 'sqlParams', 'outputView', 'persist'],
+    sqlFile: true,
+  },
   ControlFlowExecute: { required: [SQL_SOURCE], sqlFile: true },
   HTTPExecute: { required: ['uri'] },
   JDBCExecute: { required: [SQL_SOURCE, 'jdbcURL'], sqlFile: true },
   KafkaCommitExecute: { required: ['inputView', 'bootstrapServers', 'groupID'] },
-  LogExecute: { required: [SQL_SOURCE], sqlFile: true },
+  LogExecute: {
+    required: [SQL_SOURCE],
+    keys: [...COMMON_KEYS, 'inputURI', 'sql', 'authentication', 'sqlParams'],
+    sqlFile: true,
+  },
   PipelineExecute: { required: ['uri'] },
   // Validate
   EqualityValidate: { required: ['leftView', 'rightView'] },
-  MetadataValidate: { required: ['inputView', SQL_SOURCE], sqlFile: true },
+  MetadataValidate: {
+    required: ['inputView', SQL_SOURCE],
+    keys: [...COMMON_KEYS, 'inputURI', 'sql', 'inputView', 'authentication', 'sqlParams'],
+    sqlFile: true,
+  },
   SQLValidate: {
     required: [SQL_SOURCE],
     keys: [...COMMON_KEYS, 'inputURI', 'sql', 'authentication', 'sqlParams'],
     sqlFile: true,
   },
+};
+
+/**
+ * The stage types the pinned runtime image can run: Arc 4.2.0's own (its META-INF/services list of pipeline stage
+ * plugins) and the two of the Delta Lake plugin 3.1.0 it bundles. Every other type of {@link ARC_STAGE_TYPES} needs a
+ * plugin jar the image does not contain, and Arc stops the job with "No plugins found with name …".
+ */
+export const ARC_IMAGE_STAGE_TYPES: readonly string[] = [
+  'ConfigExecute',
+  'ControlFlowExecute',
+  'HTTPExecute',
+  'JDBCExecute',
+  'LogExecute',
+  'PipelineExecute',
+  'AvroExtract',
+  'BytesExtract',
+  'DelimitedExtract',
+  'HTTPExtract',
+  'ImageExtract',
+  'JDBCExtract',
+  'JSONExtract',
+  'MetadataExtract',
+  'ORCExtract',
+  'ParquetExtract',
+  'RateExtract',
+  'StatisticsExtract',
+  'TextExtract',
+  'AvroLoad',
+  'ConsoleLoad',
+  'DelimitedLoad',
+  'HTTPLoad',
+  'JDBCLoad',
+  'JSONLoad',
+  'ORCLoad',
+  'ParquetLoad',
+  'TextLoad',
+  'DiffTransform',
+  'HTTPTransform',
+  'JSONTransform',
+  'MetadataFilterTransform',
+  'MetadataTransform',
+  'MLTransform',
+  'SimilarityJoinTransform',
+  'SQLTransform',
+  'TensorFlowServingTransform',
+  'TypingTransform',
+  'EqualityValidate',
+  'MetadataValidate',
+  'SQLValidate',
+  'DeltaLakeExtract',
+  'DeltaLakeLoad',
+];
+
+/** Types that existed in Arc or its plugins but were removed, with what to write instead. */
+const REMOVED_STAGE_TYPES: Readonly<Record<string, string>> = {
+  DeltaLakeMergeLoad:
+    'was removed in the Delta Lake plugin 3.x (the image bundles 3.1.0); write the merge as a %sql cell ' +
+    'with MERGE INTO delta.`<path>` USING <view> … (Delta Lake SQL is enabled in the SparkApplication)',
 };
 
 /** One Arc job file as the loader sees it. */
@@ -392,19 +486,44 @@ function placeholderScope(substitutions: readonly Substitution[]): Record<string
   return scope;
 }
 
-/** Arc's magic-line parser: `key=value` tokens separated by spaces outside double quotes, quotes stripped. */
+/**
+ * Arc's magic-line parser (ConfigUtils.parseArgs of Arc 4.2.0, the same in 3.7.0): the line is split on whitespace
+ * that is followed by an even number of double quotes up to the end of the line with no single quote outside them,
+ * tokens starting with `%` are dropped, each other token is split on its first single `=` (not at the end), and a
+ * pair's value loses one leading and one trailing double quote and is trimmed. So a `'` outside double quotes
+ * glues everything before it into the `%magic` token, and those arguments are lost.
+ */
 export function magicArguments(line: string): Record<string, string> {
   const args: Record<string, string> = {};
-  for (const token of line.match(/(?:[^\s"]+|"[^"]*")+/g) ?? []) {
+  for (const token of line.split(/\s(?=(?:[^"']*"[^"]*")*[^"']*$)/)) {
     if (token.startsWith('%')) continue;
-    const eq = token.search(/=(?!=)(?!$)/);
-    if (eq <= 0) continue;
-    args[token.slice(0, eq)] = token
-      .slice(eq + 1)
-      .replace(/^"|"$/g, '')
-      .trim();
+    const pair = splitPair(token);
+    if (pair === undefined) continue;
+    args[pair[0]] = pair[1].replace(/^"/, '').replace(/"$/, '').trim();
   }
   return args;
+}
+
+/** Arc's `split("=(?!=)(?!$)", 2)`: at the first `=` not followed by `=` and not at the end. */
+function splitPair(token: string): [string, string] | undefined {
+  const eq = token.search(/=(?!=)(?!$)/);
+  return eq < 0 ? undefined : [token.slice(0, eq), token.slice(eq + 1)];
+}
+
+/** Arc's `sqlParams` reading: parseArgs over the value with commas turned into spaces. */
+function sqlParamPairs(value: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  for (const token of value.replace(/,/g, ' ').split(/\s(?=(?:[^"']*"[^"]*")*[^"']*$)/)) {
+    if (token.startsWith('%')) continue;
+    const pair = splitPair(token);
+    if (pair !== undefined) pairs.push(pair);
+  }
+  return pairs;
+}
+
+/** Escapes a string for use inside a regular expression. */
+function regexText(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Collects problems of one job file. */
@@ -427,6 +546,7 @@ class ArcLint {
   }
 
   run(): string[] {
+    this.parameterValues();
     const ext = path.extname(this.input.file).toLowerCase();
     if (ext !== '.ipynb') {
       this.jobFile();
@@ -436,6 +556,24 @@ class ArcLint {
     // Magic cells are checked before the stage objects are parsed; report in cell order (the sort is stable).
     const cellOf = (line: string) => Number(/^[^:]+: cell (\d+)/.exec(line)?.[1] ?? -1);
     return [...this.report.lines].sort((a, b) => cellOf(a) - cellOf(b));
+  }
+
+  /**
+   * Arc turns its `--ETL_CONF_*` arguments into JSON and deletes every backslash before parsing it as HOCON: a `"`
+   * in a value breaks the job's configuration, a `\` silently disappears from the value.
+   */
+  private parameterValues(): void {
+    for (const [name, value] of Object.entries(this.input.parameters)) {
+      const bad = [value.includes('"') ? '"' : '', value.includes('\\') ? '\\' : ''].filter((c) => c !== '');
+      if (bad.length === 0) continue;
+      this.report.add(
+        '(parameters)',
+        `parameter ${name}=${show(value)} contains ${bad.map((c) => `'${c}'`).join(' and ')}: Arc deletes every ` +
+          'backslash from its --ETL_CONF_ arguments before reading them as HOCON, so a backslash vanishes from the ' +
+          'value and a double quote ends the quoted value (the quotes vanish, or the configuration breaks); remove them (for a regular expression or a delimiter, ' +
+          'write it in the SQL instead)',
+      );
+    }
   }
 
   // ---- notebooks ----
@@ -551,6 +689,14 @@ class ArcLint {
     const args = magicArguments(line);
     const name = args.name ?? `notebook ${where}`;
     const label = `${magic} stage '${name}'`;
+    if (/'/.test(line.replace(/"[^"]*"/g, '')) && Object.keys(args).length < line.split(/\s+/).length - 1) {
+      this.report.add(
+        where,
+        `${label}: the magic line has a single quote (') outside double quotes, so Arc's argument parser glues ` +
+          'the arguments before it to the magic and drops them (name, environments, sqlParams, outputView are ' +
+          'lost and the stage is skipped or fails); remove the quote or put that value in double quotes',
+      );
+    }
     if (args.environments === undefined) {
       this.report.add(
         where,
@@ -571,29 +717,28 @@ class ArcLint {
     if (sql.trim() === '') {
       this.report.add(where, `${label} has no SQL after the magic line; write the statement below it`);
     }
-    // Other arguments become stage attributes; a typo of a control argument is lost.
+    // Other arguments become stage attributes (quoted strings), which the stage type must declare.
     for (const key of Object.keys(args)) {
       if (MAGIC_CONTROL_ARGS.includes(key) || (spec.keys?.includes(key) ?? false)) continue;
       const guess = closest(key, [...MAGIC_CONTROL_ARGS, ...(spec.keys ?? [])], { limit: 2 });
-      if (guess !== undefined) {
+      this.report.add(
+        where,
+        `${label}: argument '${key}' is not one Arc reads from a magic line, so Arc passes it on as a stage ` +
+          `attribute "${key}", which ${type} does not have: Arc rejects the job` +
+          (guess === undefined ? '; remove it' : `; did you mean '${guess}'?`),
+      );
+    }
+    const declared = new Map<string, string>();
+    for (const piece of (args.sqlParams ?? '').split(',').filter((p) => p !== '')) {
+      if (splitPair(piece) === undefined) {
         this.report.add(
           where,
-          `${label}: argument '${key}' is unknown; did you mean '${guess}'? Arc passes it on as a stage ` +
-            `attribute and ignores the value you meant`,
+          `${label}: sqlParams entry ${show(piece)} is not key=value, so Arc drops it; write ` +
+            'sqlParams=key=value,key2=value2',
         );
       }
     }
-    const declared = new Map<string, string>();
-    for (const pair of (args.sqlParams ?? '').split(',').filter((p) => p !== '')) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) {
-        this.report.add(
-          where,
-          `${label}: sqlParams entry ${show(pair)} is not key=value; write sqlParams=key=value,key2=value2`,
-        );
-        continue;
-      }
-      const [key, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
+    for (const [key, value] of sqlParamPairs(args.sqlParams ?? '')) {
       declared.set(key, value);
       const reference = /^\$\{(\??)([^}]*)\}$/.exec(value.trim());
       if (reference !== null) {
@@ -609,7 +754,12 @@ class ArcLint {
     this.checkSqlPlaceholders(where, label, sql, declared, 'the cell');
   }
 
-  /** `${x}` in SQL Arc runs must be declared in sqlParams (Arc fails the job on a missing one). */
+  /**
+   * Arc's parameter injection (SQLUtils.injectParameters): every declared key must occur in the SQL as
+   * `${key}` (optionally `${key=anything}`), else Arc fails with "No placeholder found"; after replacing them, any
+   * `${word}` or `${word=…}` left fails the job ("No replacement value found"). `${x=default}` is therefore not a
+   * default: it fails unless x is declared.
+   */
   private checkSqlPlaceholders(
     where: string,
     label: string,
@@ -617,13 +767,32 @@ class ArcLint {
     declared: ReadonlyMap<string, string>,
     source: string,
   ): void {
+    let rest = sql;
+    for (const key of declared.keys()) {
+      const placeholder = new RegExp(`[$][{]\\s*${regexText(key)}\\s*(?:=[^}]+)?[}]`, 'g');
+      if (!placeholder.test(rest)) {
+        this.report.add(
+          where,
+          `${label}: sqlParams declares ${key}, but ${source} never uses \${${key}}; Arc fails the job on an ` +
+            `unused parameter ("No placeholder found"); remove ${key} from sqlParams or use it`,
+        );
+      }
+      rest = rest.replace(placeholder, '');
+    }
     const reported = new Set<string>();
-    for (const match of sql.matchAll(/\$\{([^}]*)\}/g)) {
-      const name = match[1];
-      // Dotted and prefixed names (${spark.sql.x}, ${hivevar:x}) are Spark's own substitutions.
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || declared.has(name) || reported.has(name)) continue;
-      reported.add(name);
-      const line = sql.slice(0, match.index).split('\n').length;
+    for (const match of rest.matchAll(/[$][{](\w*)(?:=[^}]+)?[}]/g)) {
+      const [text, name] = match;
+      if (reported.has(text)) continue;
+      reported.add(text);
+      const line = sql.slice(0, sql.indexOf(text)).split('\n').length;
+      if (text.includes('=')) {
+        this.report.add(
+          where,
+          `${label}: ${text} (line ${line} of ${source}) is not a default value in Arc: Arc fails the job unless ` +
+            `sqlParams declares ${name}; add sqlParams=${name}=<value>`,
+        );
+        continue;
+      }
       const etl = name.startsWith('ETL_CONF_');
       const param = etl ? name.slice('ETL_CONF_'.length).toLowerCase() : name;
       this.report.add(
@@ -792,6 +961,17 @@ class ArcLint {
         `type '${rawType}' is not an Arc stage type; ${guess === undefined ? '' : `did you mean '${guess}'? `}` +
           'Arc stops the job on an unknown type (a plugin stage is written with its fully qualified class name)',
       );
+    } else if (REMOVED_STAGE_TYPES[typeName] !== undefined) {
+      this.report.add(where, `${label}: type ${typeName} ${REMOVED_STAGE_TYPES[typeName]}`);
+      return;
+    } else if (spec !== undefined && !ARC_IMAGE_STAGE_TYPES.includes(typeName)) {
+      this.report.add(
+        where,
+        `${label}: type ${typeName} needs an Arc plugin that the pinned runtime image (Arc 4.2.0 with the Delta ` +
+          'Lake plugin 3.1.0, etl/images/arc-runtime) does not contain, so Arc stops the job ("No plugins found"); ' +
+          `use a stage type the image runs (${ARC_IMAGE_STAGE_TYPES.filter((t) => t.endsWith(typeName.replace(/^[A-Z][a-z]+/, ''))).join(', ') || 'see ARC_IMAGE_STAGE_TYPES'}) or the sql/pyspark runtime`,
+      );
+      return;
     }
     if (name === undefined) {
       this.report.add(where, `${label} has no name; set "name" to what the stage does (Arc's logs show it)`);
@@ -814,12 +994,11 @@ class ArcLint {
       for (const key of Object.keys(stage)) {
         if (spec.keys.includes(key)) continue;
         const guess = closest(key, spec.keys, { limit: 2 });
-        if (guess !== undefined) {
-          this.report.add(
-            where,
-            `${label}: attribute '${key}' is unknown; did you mean '${guess}'? Arc rejects unknown attributes`,
-          );
-        }
+        this.report.add(
+          where,
+          `${label}: attribute '${key}' is not one ${typeName} declares, and Arc rejects the job on it ` +
+            `("Invalid attribute")${guess === undefined ? '; remove it' : `; did you mean '${guess}'?`}`,
+        );
       }
     }
     for (const key of ['inputURI', 'schemaURI'] as const) {
