@@ -86,12 +86,13 @@ lock:
 imports: cache
 	$(TSX) k8s/tools/import-crds.ts
 
-## diff: what a fresh synth would change in dist/, without touching dist/.
+## diff: what a fresh synth would change in dist/, without touching dist/; exits 1 when it would change anything.
 diff:
 	@rm -rf $(BUILD)/diff && mkdir -p $(BUILD)/diff/k8s
 	@CDKTF_OUTDIR=$(BUILD)/diff/terraform $(TSX) infra/main.ts
 	@CDK8S_OUTDIR=$(BUILD)/diff/k8s $(TSX) k8s/main.ts
-	@if diff -ruN dist $(BUILD)/diff; then echo "diff: dist/ is up to date"; else echo "diff: run 'make synth' to apply"; fi
+	@if diff -ruN dist $(BUILD)/diff; then echo "diff: dist/ is up to date"; \
+	  else echo "diff: dist/ would change; run 'make synth' to apply"; exit 1; fi
 
 ## drift: fails when the committed dist/, imports/ or generated files under etl/ differ from what the build produced.
 drift:

@@ -7,6 +7,7 @@ export * from './environment';
 export * from './images';
 export * from './load';
 export * from './naming';
+export * from './network';
 export * from './platform-versions';
 export * from './scheduling';
 export * from './spark-runtime';
