@@ -3,6 +3,7 @@ import type { EnvironmentConfig } from './environment';
 import { parseEnvironments } from './load';
 
 export * from './assets';
+export * from './aws-regions';
 export * from './environment';
 export * from './images';
 export * from './load';
