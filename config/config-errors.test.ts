@@ -137,7 +137,8 @@ describe('CIDR mistakes', () => {
     ['10.20.1.0/16', /host bits are set; use the network address "10\.20\.0\.0\/16"/],
     ['8.8.0.0/16', /use a private range/],
   ])('%s gives one message, and the one that applies', (cidr, says) => {
-    const run = () => parseEnvironment({ file: FILE, input: { ...base, network: { ...base.network, cidr } } });
+    const run = () =>
+      parseEnvironment({ file: FILE, input: { ...base, network: { ...base.network, cidr } } });
     expect(run).toThrow(says);
     try {
       run();

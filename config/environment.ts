@@ -55,7 +55,8 @@ export function cidrSyntaxProblem(cidr: string, example: string): string | undef
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
   if (match === null) return `not an IPv4 CIDR; write it as a.b.c.d/n, e.g. "${example}"`;
   const octet = match.slice(1, 5).find((o) => Number(o) > 255);
-  if (octet !== undefined) return `octet ${octet} is above 255; each of the four numbers is 0–255, e.g. "${example}"`;
+  if (octet !== undefined)
+    return `octet ${octet} is above 255; each of the four numbers is 0–255, e.g. "${example}"`;
   if (Number(match[5]) > 32) {
     return `prefix length /${match[5]} is above /32, the longest an IPv4 prefix can be, e.g. "${example}"`;
   }

@@ -4,3 +4,4 @@ export type * from './model';
 export * from './presets';
 export * from './runtime-parameters';
 export * from './schema';
+export * from './limits';
