@@ -1,7 +1,7 @@
 // `make synth` runs this first, so a config or pipeline error is reported once, before either app starts; then it
 // records new asset keys in the ledger, which the apps read and never write.
 import * as path from 'node:path';
-import { checkEnvironmentSyntax } from './environment-syntax';
+import { checkEnvironmentSyntax, unlistedEnvironmentProblems } from './environment-syntax';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -20,6 +20,15 @@ async function main(): Promise<void> {
   const { arcNotice } = await import('./pipelines/docs');
   const { writeSparkRuntimePins } = await import('./spark-runtime-pins');
 
+  const { environmentSources } = await import('./environments');
+  const unlisted = unlistedEnvironmentProblems(
+    REPO_ROOT,
+    environmentSources.map((source) => source.file),
+  );
+  if (unlisted.length > 0) {
+    process.stderr.write(`${unlisted.join('\n')}\n`);
+    process.exit(1);
+  }
   const envs = environmentsForCli(process.env.ENVIRONMENTS);
   // Validation does not depend on the environment; resolving asset URIs per environment is the apps' job.
   const pipelines = pipelinesForCli(REPO_ROOT);

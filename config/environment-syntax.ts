@@ -46,3 +46,27 @@ export function checkEnvironmentSyntax(repoRoot: string): string[] {
       return environmentSyntaxProblems(file, fs.readFileSync(path.join(dir, name), 'utf8'));
     });
 }
+
+/**
+ * Environment files that config/environments/index.ts does not list: copying dev.ts to stage.ts and forgetting the
+ * index line would otherwise synthesize nothing for it, silently.
+ */
+export function unlistedEnvironmentProblems(repoRoot: string, listed: readonly string[]): string[] {
+  const dir = path.join(repoRoot, ENVIRONMENTS_DIR);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.ts') && name !== 'index.ts' && !name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => `${ENVIRONMENTS_DIR}/${name}`)
+    .filter((file) => !listed.includes(file))
+    .map((file) => {
+      const name = path.posix.basename(file, '.ts');
+      const id = /^[A-Za-z_$][\w$]*$/.test(name) ? name : 'env';
+      return (
+        `${file}: file: not listed in ${ENVIRONMENTS_DIR}/index.ts, so it is never synthesized; add ` +
+        `import ${id} from './${name}'; and { file: '${file}', input: ${id} } to environmentSources there ` +
+        '(or delete the file)'
+      );
+    });
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AWS_REGIONS, AWS_REGIONS_AS_OF, isAwsRegion } from './aws-regions';
+import { SYSTEM_INSTANCE_CAPACITY } from './system-instances';
 import { closest } from './pipelines/suggest';
 
 /**
@@ -94,10 +95,16 @@ const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly n
   error: `CloudWatch Logs accepts ${LOG_RETENTION_DAYS.join(', ')} days`,
 });
 
+/** Characters AWS accepts in tag keys and values (letters, digits, spaces and `_ . : / = + - @`). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_TEXT_ERROR =
+  'AWS tags allow letters, digits, spaces and _ . : / = + - @ only (apply would fail); replace the other characters';
+
 const tagKey = z
   .string()
   .min(1)
   .max(128, { error: 'a tag key has at most 128 characters' })
+  .regex(TAG_TEXT, { error: TAG_TEXT_ERROR })
   .refine((k) => !k.toLowerCase().startsWith('aws:'), {
     error: 'tag keys starting with "aws:" are reserved by AWS',
   });
@@ -193,9 +200,25 @@ const EnvironmentFields = z.strictObject({
           /** @default ['m7g.large'] */
           instanceTypes: z
             .array(
-              z.string().regex(/^[a-z0-9]+g[a-z0-9]*\.[a-z0-9]+$/, {
-                error: 'system nodes run on Graviton: use an arm64 instance type such as "m7g.large"',
-              }),
+              z
+                .string()
+                .regex(/^[a-z0-9]+g[a-z0-9]*\.[a-z0-9]+$/, {
+                  error: 'system nodes run on Graviton: use an arm64 instance type such as "m7g.large"',
+                  abort: true,
+                })
+                .refine((type) => type in SYSTEM_INSTANCE_CAPACITY, {
+                  // The group is sized from the type's capacity, so only types with figures are accepted.
+                  error: (issue) => {
+                    const known = Object.keys(SYSTEM_INSTANCE_CAPACITY);
+                    const guess = typeof issue.input === 'string' ? closest(issue.input, known) : undefined;
+                    return (
+                      `the system node group is sized from the instance's capacity, which config/system-instances.ts ` +
+                      `lists for ${known.join(', ')}` +
+                      (guess === undefined ? '' : `; did you mean "${guess}"?`) +
+                      ' (add a type there, with its vCPUs, memory and pod limit, to use it)'
+                    );
+                  },
+                }),
             )
             .min(1)
             .default(['m7g.large']),
@@ -312,7 +335,13 @@ const EnvironmentFields = z.strictObject({
   logs: z.strictObject({ /** @default 90 */ retentionDays: retentionDays.default(90) }).prefault({}),
   /** Tags applied to every AWS resource (provider default tags). */
   tags: z
-    .record(tagKey, z.string().max(256, { error: 'a tag value has at most 256 characters' }))
+    .record(
+      tagKey,
+      z
+        .string()
+        .max(256, { error: 'a tag value has at most 256 characters' })
+        .regex(TAG_TEXT, { error: TAG_TEXT_ERROR }),
+    )
     .default({}),
   /** Where Terraform keeps the state of this environment's stacks. */
   state: z.strictObject({
@@ -357,6 +386,22 @@ export function isPlaceholderRepoUrl(url: string): boolean {
  * Every field is validated here, once, at load; both synthesizers receive the parsed, defaulted result.
  */
 export const EnvironmentSchema = EnvironmentFields.superRefine((env, ctx) => {
+  // The node group's sizes must be ordered; infra would otherwise fail deep in the synth (its own check stays for the
+  // computed minimum).
+  const { minSize, desiredSize, maxSize } = env.eks.systemNodes;
+  const order: [string, number | undefined, string, number | undefined][] = [
+    ['desiredSize', desiredSize, 'minSize', minSize],
+    ['maxSize', maxSize, desiredSize === undefined ? 'minSize' : 'desiredSize', desiredSize ?? minSize],
+  ];
+  for (const [field, value, below, bound] of order) {
+    if (value !== undefined && bound !== undefined && value < bound) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['eks', 'systemNodes', field],
+        message: `must not be below ${below} (${bound}); raise ${field} to at least ${bound}, or leave it out`,
+      });
+    }
+  }
   // The shipped environments use the documentation account (nothing can be deployed there) and a placeholder
   // repository so that `make synth` works anywhere. A real account needs the real repository: Argo CD would
   // otherwise sync nothing, and its project would trust a repository someone else may own.

@@ -12,6 +12,7 @@ export * from './network';
 export * from './platform-versions';
 export * from './scheduling';
 export * from './spark-runtime';
+export * from './system-instances';
 
 /**
  * Loads and validates the shipped environments, optionally only those named (in the order given).

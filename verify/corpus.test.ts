@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { environmentSyntaxProblems } from '../config/environment-syntax';
+import { environmentSyntaxProblems, unlistedEnvironmentProblems } from '../config/environment-syntax';
+import { environmentSources } from '../config/environments';
 import { parseEnvironment } from '../config/load';
 import { PipelineError, loadPipelines } from '../config/pipelines/load';
 import { REPO_ROOT, TempRepo } from './testing/temp-repo';
@@ -126,7 +127,10 @@ async function validate(repo: TempRepo, c: Case): Promise<string> {
     } catch (error) {
       return String((error as Error).message);
     }
-    return '';
+    return unlistedEnvironmentProblems(
+      repo.dir,
+      environmentSources.map((source) => source.file),
+    ).join('\n');
   }
   try {
     loadPipelines(repo.dir);
