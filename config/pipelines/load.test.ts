@@ -538,6 +538,32 @@ describe('pipeline files that are links', () => {
   });
 });
 
+describe('job files that cannot be read', () => {
+  // Root reads any file whatever its mode, so this runs for ordinary users only (CI containers often run as root).
+  test.skipIf(process.getuid?.() === 0)(
+    'a job file without read permission is a problem, not a stack trace',
+    () => {
+      const root = repoWith(yamlOf(basePipeline()));
+      const file = path.join(root, 'etl/jobs/customer-dim/initial_load.ipynb');
+      fs.chmodSync(file, 0o000);
+      try {
+        expect(problemsOf(root)).toMatch(
+          /field jobs\[0\]\.file: 'customer-dim\/initial_load\.ipynb' \(etl\/jobs\/customer-dim\/initial_load\.ipynb\) cannot be read \(EACCES\); make it readable/,
+        );
+      } finally {
+        fs.chmodSync(file, 0o644);
+      }
+    },
+  );
+
+  test('a job file that is not UTF-8 names the line of the first bad byte', () => {
+    const root = repoWith(yamlOf(basePipeline()));
+    const file = path.join(root, 'etl/jobs/customer-dim/initial_load.ipynb');
+    fs.writeFileSync(file, Buffer.from('{\n"cells": "caf\xe9"}\n', 'latin1'));
+    expect(problemsOf(root)).toMatch(/initial_load\.ipynb\) is not UTF-8 text \(first bad byte on line 2\)/);
+  });
+});
+
 describe.each(CASES)('pipeline error: $title', (bad) => {
   test('names the file, the field and the fix', () => {
     const message = problemsOf(repoWith(bad.yaml, bad.file, bad.files));

@@ -1,8 +1,4 @@
-import {
-  SYSTEM_INSTANCE_CAPACITY,
-  type EnvironmentConfig,
-  type InstanceCapacity,
-} from '../../config';
+import { SYSTEM_INSTANCE_CAPACITY, type EnvironmentConfig, type InstanceCapacity } from '../../config';
 import { argoCdValues } from './helm-values/argo-cd';
 import { argoWorkflowsValues } from './helm-values/argo-workflows';
 import { fluentBitValues } from './helm-values/aws-for-fluent-bit';
