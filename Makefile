@@ -17,6 +17,7 @@ export ENVIRONMENTS
 
 ENGINES  := .cache/engines/bin
 
+.PHONY: ledger-prune
 .PHONY: engines checkov-env dry-run helm-template scan engines-check synth test typecheck lint format unit verify cache \
   imports schema pins lock diff drift bench clean local-env run-local local-test arc-env arc-lint
 
@@ -87,12 +88,19 @@ lock:
 imports: cache
 	$(TSX) k8s/tools/import-crds.ts
 
-## diff: what a fresh synth would change in dist/, without touching dist/.
+## diff: what a fresh synth would change in dist/, without touching dist/; exits 1 when it would change anything.
 diff:
 	@rm -rf $(BUILD)/diff && mkdir -p $(BUILD)/diff/k8s
 	@CDKTF_OUTDIR=$(BUILD)/diff/terraform $(TSX) infra/main.ts
 	@CDK8S_OUTDIR=$(BUILD)/diff/k8s $(TSX) k8s/main.ts
-	@if diff -ruN dist $(BUILD)/diff; then echo "diff: dist/ is up to date"; else echo "diff: run 'make synth' to apply"; fi
+	@if diff -ruN dist $(BUILD)/diff; then echo "diff: dist/ is up to date"; \
+	  else echo "diff: dist/ would change; run 'make synth' to apply"; exit 1; fi
+
+## ledger-prune: remove from etl/assets.lock.json the versions that were never committed (drafts `make synth` saw),
+## keeping every key of the LEDGER_BASE branch's ledger in place (default main). Then `make synth` and commit.
+LEDGER_BASE ?= main
+ledger-prune:
+	@LEDGER_BASE=$(LEDGER_BASE) $(TSX) config/ledger-prune-cli.ts
 
 ## drift: fails when the committed dist/, imports/ or generated files under etl/ differ from what the build produced.
 drift:

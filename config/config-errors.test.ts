@@ -31,7 +31,7 @@ const CASES: BadConfig[] = [
     title: 'a CIDR with a prefix over 32',
     input: { ...base, network: { ...base.network, cidr: '10.0.0.0/33' } },
     field: 'network.cidr',
-    says: /not an IPv4 CIDR/,
+    says: /prefix length \/33 is above \/32/,
   },
   {
     title: 'a public CIDR',
@@ -125,6 +125,33 @@ describe.each(CASES)('config error: $title', ({ input, field, says }) => {
     const run = () => parseEnvironment({ file: FILE, input });
     expect(run).toThrow(new RegExp(`${FILE.replace(/\./g, '\\.')}: field ${field.replace(/\./g, '\\.')}: `));
     expect(run).toThrow(says);
+  });
+});
+
+describe('CIDR mistakes', () => {
+  // A malformed CIDR used to fail every check of the field at once (syntax, size, private range, host bits).
+  test.each([
+    ['10.0.0.0/33', /prefix length \/33 is above \/32/],
+    ['10.0.0.256/16', /octet 256 is above 255/],
+    ['10.0.0.0', /not an IPv4 CIDR; write it as a\.b\.c\.d\/n/],
+    ['10.20.1.0/16', /host bits are set; use the network address "10\.20\.0\.0\/16"/],
+    ['8.8.0.0/16', /use a private range/],
+  ])('%s gives one message, and the one that applies', (cidr, says) => {
+    const run = () =>
+      parseEnvironment({ file: FILE, input: { ...base, network: { ...base.network, cidr } } });
+    expect(run).toThrow(says);
+    try {
+      run();
+    } catch (error) {
+      expect((error as Error).message.split('\n')).toHaveLength(1);
+    }
+  });
+
+  test('an API endpoint CIDR with host bits set names the network address to use', () => {
+    const eks = { ...base.eks, publicAccessCidrs: ['198.51.100.7/24'] };
+    expect(() => parseEnvironment({ file: FILE, input: { ...base, eks } })).toThrow(
+      /field eks\.publicAccessCidrs\.0: "198\.51\.100\.7\/24" is not allowed: host bits are set; use the network address "198\.51\.100\.0\/24"/,
+    );
   });
 });
 

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { AWS_REGIONS, AWS_REGIONS_AS_OF, isAwsRegion } from './aws-regions';
+import { SYSTEM_INSTANCE_CAPACITY } from './system-instances';
+import { closest } from './pipelines/suggest';
 
 /**
  * Kubernetes versions in EKS standard support (2026-12) that this kit has add-on pins for. 1.33 and 1.34 are in
@@ -9,8 +12,18 @@ export const SUPPORTED_EKS_VERSIONS = ['1.35', '1.36'] as const;
 /** The default EKS version (see ../shared/upstream/versions.json). */
 export const DEFAULT_EKS_VERSION = '1.35';
 
-const REGION =
-  /^(us|eu|ap|ca|sa|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d$/;
+/** A region of {@link AWS_REGIONS}, with a "did you mean" among them when the value is close to one. */
+function regionField(example: string) {
+  return z.string({ error: `use an AWS region code such as ${example}` }).refine(isAwsRegion, {
+    error: (issue) => {
+      const guess = typeof issue.input === 'string' ? closest(issue.input, AWS_REGIONS) : undefined;
+      return (
+        `not an AWS region code; ${guess === undefined ? `use one such as ${example}` : `did you mean "${guess}"?`} ` +
+        `(the regions the kit knows, as of ${AWS_REGIONS_AS_OF}, are in config/aws-regions.ts)`
+      );
+    },
+  });
+}
 const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Parses `a.b.c.d/n` into its 32-bit network address and prefix length, or undefined when malformed. */
@@ -35,6 +48,44 @@ function isPrivateCidr(cidr: string): boolean {
   return inRange('10.0.0.0', 8) || inRange('172.16.0.0', 12) || inRange('192.168.0.0', 16);
 }
 
+/**
+ * Why `cidr` is not an IPv4 CIDR, naming the part that is wrong (an octet above 255, a prefix above 32, missing
+ * prefix), or undefined when it is one.
+ */
+export function cidrSyntaxProblem(cidr: string, example: string): string | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (match === null) return `not an IPv4 CIDR; write it as a.b.c.d/n, e.g. "${example}"`;
+  const octet = match.slice(1, 5).find((o) => Number(o) > 255);
+  if (octet !== undefined)
+    return `octet ${octet} is above 255; each of the four numbers is 0–255, e.g. "${example}"`;
+  if (Number(match[5]) > 32) {
+    return `prefix length /${match[5]} is above /32, the longest an IPv4 prefix can be, e.g. "${example}"`;
+  }
+  return undefined;
+}
+
+/** Why a well-formed CIDR cannot be the VPC's, or undefined. */
+function vpcCidrProblem(cidr: string): string | undefined {
+  const { prefix } = parseCidr(cidr)!;
+  if (prefix < 16 || prefix > 22) {
+    return `prefix length /${prefix}: the VPC needs /16 to /22 (AWS allows /16–/28; smaller leaves no room for pods), e.g. "10.0.0.0/16"`;
+  }
+  if (!isPrivateCidr(cidr)) return 'use a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)';
+  return hostBitsProblem(cidr);
+}
+
+/** "host bits are set" with the network address to use instead (AWS rejects such CIDRs), or undefined. */
+function hostBitsProblem(cidr: string): string | undefined {
+  const { address, prefix } = parseCidr(cidr)!;
+  const size = 2 ** (32 - prefix);
+  if (address % size === 0) return undefined;
+  return `host bits are set; use the network address "${formatAddress(address - (address % size))}/${prefix}"`;
+}
+
+function formatAddress(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
+}
+
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -44,10 +95,16 @@ const retentionDays = z.number().refine((d) => (LOG_RETENTION_DAYS as readonly n
   error: `CloudWatch Logs accepts ${LOG_RETENTION_DAYS.join(', ')} days`,
 });
 
+/** Characters AWS accepts in tag keys and values (letters, digits, spaces and `_ . : / = + - @`). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_TEXT_ERROR =
+  'AWS tags allow letters, digits, spaces and _ . : / = + - @ only (apply would fail); replace the other characters';
+
 const tagKey = z
   .string()
   .min(1)
   .max(128, { error: 'a tag key has at most 128 characters' })
+  .regex(TAG_TEXT, { error: TAG_TEXT_ERROR })
   .refine((k) => !k.toLowerCase().startsWith('aws:'), {
     error: 'tag keys starting with "aws:" are reserved by AWS',
   });
@@ -63,30 +120,18 @@ const EnvironmentFields = z.strictObject({
     .string()
     .regex(/^\d{12}$/, { error: 'an AWS account id is exactly 12 digits, e.g. "111122223333"' }),
   /** AWS region. */
-  region: z.string().regex(REGION, { error: 'use an AWS region code such as "us-east-1" or "eu-west-1"' }),
+  region: regionField('"us-east-1" or "eu-west-1"'),
   /** Naming prefix that keeps several deployments in one account apart. */
   prefix: z.string().regex(/^[a-z][a-z0-9]{1,9}$/, {
     error: 'use 2–10 lowercase letters or digits, starting with a letter (e.g. "sqletl")',
   }),
   network: z.strictObject({
     /** VPC CIDR block: a private range between /16 and /22. */
-    cidr: z
-      .string()
-      .refine((c) => parseCidr(c) !== undefined, {
-        error: 'not an IPv4 CIDR; write it as a.b.c.d/n, e.g. "10.0.0.0/16"',
-      })
-      .refine((c) => (parseCidr(c)?.prefix ?? 0) >= 16 && (parseCidr(c)?.prefix ?? 99) <= 22, {
-        error:
-          'the VPC needs a prefix length between /16 and /22 (AWS allows /16–/28; smaller leaves no room for pods)',
-      })
-      .refine(isPrivateCidr, { error: 'use a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)' })
-      .refine(
-        (c) => {
-          const p = parseCidr(c);
-          return p !== undefined && p.address % 2 ** (32 - p.prefix) === 0;
-        },
-        { error: 'host bits are set; use the network address (e.g. "10.0.0.0/16", not "10.0.1.0/16")' },
-      ),
+    cidr: z.string().superRefine((cidr, ctx) => {
+      // One problem per value, the first that applies: a malformed CIDR fails every later check too.
+      const problem = cidrSyntaxProblem(cidr, '10.0.0.0/16') ?? vpcCidrProblem(cidr);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     /** Number of availability zones to spread subnets over. */
     azCount: z
       .number({ error: 'azCount must be a number: 2 or 3' })
@@ -122,13 +167,14 @@ const EnvironmentFields = z.strictObject({
        */
       publicAccessCidrs: z
         .array(
-          z
-            .string()
-            .refine((c) => parseCidr(c) !== undefined, { error: 'not an IPv4 CIDR, e.g. "203.0.113.0/24"' })
-            .refine((c) => (parseCidr(c)?.prefix ?? 0) > 0, {
-              error:
-                '0.0.0.0/0 opens the API endpoint to the internet; list your office or VPN CIDRs instead',
-            }),
+          z.string().superRefine((cidr, ctx) => {
+            const problem =
+              cidrSyntaxProblem(cidr, '203.0.113.0/24') ??
+              (parseCidr(cidr)!.prefix === 0
+                ? '0.0.0.0/0 opens the API endpoint to the internet; list your office or VPN CIDRs instead'
+                : hostBitsProblem(cidr));
+            if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+          }),
         )
         .default([]),
       /**
@@ -154,9 +200,25 @@ const EnvironmentFields = z.strictObject({
           /** @default ['m7g.large'] */
           instanceTypes: z
             .array(
-              z.string().regex(/^[a-z0-9]+g[a-z0-9]*\.[a-z0-9]+$/, {
-                error: 'system nodes run on Graviton: use an arm64 instance type such as "m7g.large"',
-              }),
+              z
+                .string()
+                .regex(/^[a-z0-9]+g[a-z0-9]*\.[a-z0-9]+$/, {
+                  error: 'system nodes run on Graviton: use an arm64 instance type such as "m7g.large"',
+                  abort: true,
+                })
+                .refine((type) => type in SYSTEM_INSTANCE_CAPACITY, {
+                  // The group is sized from the type's capacity, so only types with figures are accepted.
+                  error: (issue) => {
+                    const known = Object.keys(SYSTEM_INSTANCE_CAPACITY);
+                    const guess = typeof issue.input === 'string' ? closest(issue.input, known) : undefined;
+                    return (
+                      `the system node group is sized from the instance's capacity, which config/system-instances.ts ` +
+                      `lists for ${known.join(', ')}` +
+                      (guess === undefined ? '' : `; did you mean "${guess}"?`) +
+                      ' (add a type there, with its vCPUs, memory and pod limit, to use it)'
+                    );
+                  },
+                }),
             )
             .min(1)
             .default(['m7g.large']),
@@ -265,7 +327,13 @@ const EnvironmentFields = z.strictObject({
   logs: z.strictObject({ /** @default 90 */ retentionDays: retentionDays.default(90) }).prefault({}),
   /** Tags applied to every AWS resource (provider default tags). */
   tags: z
-    .record(tagKey, z.string().max(256, { error: 'a tag value has at most 256 characters' }))
+    .record(
+      tagKey,
+      z
+        .string()
+        .max(256, { error: 'a tag value has at most 256 characters' })
+        .regex(TAG_TEXT, { error: TAG_TEXT_ERROR }),
+    )
     .default({}),
   /** Where Terraform keeps the state of this environment's stacks. */
   state: z.strictObject({
@@ -278,7 +346,7 @@ const EnvironmentFields = z.strictObject({
       error: 'use a relative S3 key prefix without leading or trailing "/", e.g. "sql-etl-on-eks/dev"',
     }),
     /** Region of the state bucket. @default - the environment's region */
-    region: z.string().regex(REGION, { error: 'use an AWS region code such as "us-east-1"' }).optional(),
+    region: regionField('"us-east-1"').optional(),
   }),
 });
 
@@ -310,6 +378,22 @@ export function isPlaceholderRepoUrl(url: string): boolean {
  * Every field is validated here, once, at load; both synthesizers receive the parsed, defaulted result.
  */
 export const EnvironmentSchema = EnvironmentFields.superRefine((env, ctx) => {
+  // The node group's sizes must be ordered; infra would otherwise fail deep in the synth (its own check stays for the
+  // computed minimum).
+  const { minSize, desiredSize, maxSize } = env.eks.systemNodes;
+  const order: [string, number | undefined, string, number | undefined][] = [
+    ['desiredSize', desiredSize, 'minSize', minSize],
+    ['maxSize', maxSize, desiredSize === undefined ? 'minSize' : 'desiredSize', desiredSize ?? minSize],
+  ];
+  for (const [field, value, below, bound] of order) {
+    if (value !== undefined && bound !== undefined && value < bound) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['eks', 'systemNodes', field],
+        message: `must not be below ${below} (${bound}); raise ${field} to at least ${bound}, or leave it out`,
+      });
+    }
+  }
   // The shipped environments use the documentation account (nothing can be deployed there) and a placeholder
   // repository so that `make synth` works anywhere. A real account needs the real repository: Argo CD would
   // otherwise sync nothing, and its project would trust a repository someone else may own.

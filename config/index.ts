@@ -3,14 +3,17 @@ import type { EnvironmentConfig } from './environment';
 import { parseEnvironments } from './load';
 
 export * from './assets';
+export * from './aws-regions';
 export * from './environment';
 export * from './images';
 export * from './load';
 export * from './naming';
+export * from './network';
 export * from './platform-versions';
 export * from './scheduling';
 export * from './spark-runtime';
 export * from './web';
+export * from './system-instances';
 
 /**
  * Loads and validates the shipped environments, optionally only those named (in the order given).

@@ -1,7 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { environmentsForCli } from '../config/cli';
 import { addEnvironmentStacks } from './app';
+import { costReportMarkdown } from './cost/cost-report';
 
 // Entry point of the AWS layer (also what cdktf.json runs). The output directory comes from CDKTF_OUTDIR (set by
 // make and by the cdktf CLI). ENVIRONMENTS, a comma-separated list, limits which environments are synthesized.
@@ -10,6 +12,16 @@ const app = new App({
   stackTraces: false,
   context: { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' },
 });
-for (const env of environmentsForCli(process.env.ENVIRONMENTS))
-  addEnvironmentStacks(app, env, path.resolve(__dirname, '..'));
+const envs = environmentsForCli(process.env.ENVIRONMENTS);
+for (const env of envs) addEnvironmentStacks(app, env, path.resolve(__dirname, '..'));
 app.synth();
+
+// The cost reports go next to the Terraform: make writes <staging>/terraform, so they land in <staging>/cost and
+// replace dist/ together with it (a failed synth leaves dist/cost as it was). The cdktf CLI's own output folder has
+// no such sibling, so nothing is written then.
+const outdir = process.env.CDKTF_OUTDIR;
+if (outdir !== undefined && path.basename(outdir) === 'terraform') {
+  const costDir = path.join(path.dirname(outdir), 'cost');
+  fs.mkdirSync(costDir, { recursive: true });
+  for (const env of envs) fs.writeFileSync(path.join(costDir, `${env.name}.md`), costReportMarkdown(env));
+}

@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { environmentSyntaxProblems, unlistedEnvironmentProblems } from '../config/environment-syntax';
+import { environmentSources } from '../config/environments';
 import { parseEnvironment } from '../config/load';
 import { PipelineError, loadPipelines } from '../config/pipelines/load';
 import { REPO_ROOT, TempRepo } from './testing/temp-repo';
@@ -12,7 +14,9 @@ import { REPO_ROOT, TempRepo } from './testing/temp-repo';
  * report: `file` (repository-relative), `field` (what the problem line names after the file: `field jobs[0].file`,
  * `cell 10`, `stages[1]`, …) and `message` (a regular expression the line matches). Each case is checked in process
  * (the validator `make synth` runs first) and end to end (`make synth` fails, prints the problem and leaves dist/
- * untouched).
+ * untouched). What overlay files cannot carry goes in an optional setup.yaml: `symlinks` (`path` → `target`, as
+ * written in the link), `directories` (paths) to create in the copy, and `texts` (`path`, `text`): files the
+ * repository's own tools must not read (a TypeScript file with a syntax error would fail the type check and lint).
  */
 
 const CORPUS = path.join(__dirname, 'corpus');
@@ -23,13 +27,22 @@ interface Expected {
   readonly message: string;
 }
 
+/** setup.yaml: entries of the copy that a file overlay cannot express. */
+interface Setup {
+  readonly symlinks?: readonly { readonly path: string; readonly target: string }[];
+  readonly directories?: readonly string[];
+  readonly texts?: readonly { readonly path: string; readonly text: string }[];
+}
+
 interface Case extends Expected {
   readonly name: string;
   /** Repository-relative paths of the overlaid files. */
   readonly files: readonly string[];
+  readonly setup: Setup;
 }
 
 function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
@@ -44,7 +57,9 @@ const CASES: Case[] = fs
   .sort()
   .map((name) => {
     const expected = parse(fs.readFileSync(path.join(CORPUS, name, 'expected.yaml'), 'utf8')) as Expected;
-    return { name, ...expected, files: filesUnder(path.join(CORPUS, name, 'overlay')) };
+    const setupFile = path.join(CORPUS, name, 'setup.yaml');
+    const setup = fs.existsSync(setupFile) ? (parse(fs.readFileSync(setupFile, 'utf8')) as Setup) : {};
+    return { name, ...expected, setup, files: filesUnder(path.join(CORPUS, name, 'overlay')) };
   });
 
 /** Output lines that name the expected file and field. */
@@ -62,16 +77,33 @@ function expectProblem(output: string, expected: Expected): void {
 function overlay(repo: TempRepo, c: Case): () => void {
   const added: string[] = [];
   const changed: string[] = [];
+  /** Remembers the outermost folder or entry that creating `file` adds, to delete it whole. */
+  const willAdd = (file: string) => {
+    let top = file;
+    while (!fs.existsSync(repo.path(path.posix.dirname(top)))) top = path.posix.dirname(top);
+    added.push(top);
+  };
   for (const file of c.files) {
     const real = path.join(REPO_ROOT, file);
     if (fs.existsSync(real)) changed.push(file);
-    else {
-      // Remember the outermost folder the overlay creates, to delete it whole.
-      let top = file;
-      while (!fs.existsSync(repo.path(path.posix.dirname(top)))) top = path.posix.dirname(top);
-      added.push(top);
-    }
-    repo.write(file, fs.readFileSync(path.join(CORPUS, c.name, 'overlay', file), 'utf8'));
+    else willAdd(file);
+    // Bytes, not text: a case may hold a file that is not UTF-8.
+    fs.mkdirSync(path.dirname(repo.path(file)), { recursive: true });
+    fs.copyFileSync(path.join(CORPUS, c.name, 'overlay', file), repo.path(file));
+  }
+  for (const { path: file, text } of c.setup.texts ?? []) {
+    if (fs.existsSync(path.join(REPO_ROOT, file))) changed.push(file);
+    else willAdd(file);
+    repo.write(file, text);
+  }
+  for (const dir of c.setup.directories ?? []) {
+    willAdd(dir);
+    fs.mkdirSync(repo.path(dir), { recursive: true });
+  }
+  for (const link of c.setup.symlinks ?? []) {
+    willAdd(link.path);
+    fs.mkdirSync(path.dirname(repo.path(link.path)), { recursive: true });
+    fs.symlinkSync(link.target, repo.path(link.path));
   }
   return () => {
     for (const file of changed) repo.restore(file);
@@ -81,6 +113,11 @@ function overlay(repo: TempRepo, c: Case): () => void {
 
 /** What the config check reports for a case, run in process against the overlaid copy. */
 async function validate(repo: TempRepo, c: Case): Promise<string> {
+  const text = c.setup.texts?.find((t) => t.path.startsWith('config/environments/'));
+  if (text !== undefined) {
+    // Found before the file is imported (as make synth does), so a syntax error is not an import failure.
+    return environmentSyntaxProblems(text.path, text.text).join('\n');
+  }
   const environment = c.files.find((f) => f.startsWith('config/environments/'));
   if (environment !== undefined) {
     // Environment overlays are plain object modules, so they load from the corpus folder itself.
@@ -90,7 +127,10 @@ async function validate(repo: TempRepo, c: Case): Promise<string> {
     } catch (error) {
       return String((error as Error).message);
     }
-    return '';
+    return unlistedEnvironmentProblems(
+      repo.dir,
+      environmentSources.map((source) => source.file),
+    ).join('\n');
   }
   try {
     loadPipelines(repo.dir);
@@ -104,8 +144,13 @@ async function validate(repo: TempRepo, c: Case): Promise<string> {
 test('the corpus has at least 40 cases, each with files to overlay and a complete expectation', () => {
   expect(CASES.length).toBeGreaterThanOrEqual(40);
   for (const c of CASES) {
-    expect(c.name, 'folder names are <NN>-<short-name>').toMatch(/^\d{2}-[a-z0-9-]+$/);
-    expect(c.files.length, c.name).toBeGreaterThan(0);
+    expect(c.name, 'folder names are <NN>-<short-name>').toMatch(/^\d{2,3}-[a-z0-9-]+$/);
+    const entries =
+      c.files.length +
+      (c.setup.symlinks?.length ?? 0) +
+      (c.setup.directories?.length ?? 0) +
+      (c.setup.texts?.length ?? 0);
+    expect(entries, c.name).toBeGreaterThan(0);
     expect(c.file, c.name).toMatch(/^(config|etl)\//);
     expect(c.field, c.name).not.toBe('');
     expect(c.message, c.name).not.toBe('');

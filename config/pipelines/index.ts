@@ -5,3 +5,4 @@ export * from './presets';
 export * from './runtime-parameters';
 export * from './schema';
 export * from './invocation';
+export * from './limits';

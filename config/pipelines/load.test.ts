@@ -509,6 +509,61 @@ describe('a valid pipeline', () => {
   });
 });
 
+describe('pipeline files that are links', () => {
+  test("follows a symbolic link to a pipeline file inside the repository, under the link's name", () => {
+    // The file lives elsewhere in the repository (shared between two kits, say); the link gives it its name.
+    const root = repoWith(yamlOf(basePipeline()), 'etl/shared/customer-dim.yaml');
+    fs.mkdirSync(path.join(root, 'etl/pipelines'), { recursive: true });
+    fs.symlinkSync('../shared/customer-dim.yaml', path.join(root, PIPELINE_FILE));
+    expect(loadPipelines(root).map((p) => [p.file, p.name])).toEqual([[PIPELINE_FILE, 'customer-dim']]);
+  });
+
+  test('reports every unusable entry at once, and still loads the good files', () => {
+    const root = repoWith(yamlOf(basePipeline()));
+    const dir = path.join(root, 'etl/pipelines');
+    fs.symlinkSync('gone.yaml', path.join(dir, 'broken.yaml'));
+    fs.mkdirSync(path.join(dir, 'group.yml'));
+    fs.symlinkSync('customer-dim.yaml', path.join(dir, '.hidden.yaml'));
+    expect(() => loadPipelines(root)).toThrow(PipelineError);
+    try {
+      loadPipelines(root);
+    } catch (error) {
+      expect((error as PipelineError).problems).toEqual([
+        expect.stringMatching(
+          /^etl\/pipelines\/broken\.yaml: file: is a symbolic link to 'gone\.yaml', which does not exist/,
+        ),
+        expect.stringMatching(/^etl\/pipelines\/group\.yml: file: is a folder, not a file/),
+      ]);
+    }
+  });
+});
+
+describe('job files that cannot be read', () => {
+  // Root reads any file whatever its mode, so this runs for ordinary users only (CI containers often run as root).
+  test.skipIf(process.getuid?.() === 0)(
+    'a job file without read permission is a problem, not a stack trace',
+    () => {
+      const root = repoWith(yamlOf(basePipeline()));
+      const file = path.join(root, 'etl/jobs/customer-dim/initial_load.ipynb');
+      fs.chmodSync(file, 0o000);
+      try {
+        expect(problemsOf(root)).toMatch(
+          /field jobs\[0\]\.file: 'customer-dim\/initial_load\.ipynb' \(etl\/jobs\/customer-dim\/initial_load\.ipynb\) cannot be read \(EACCES\); make it readable/,
+        );
+      } finally {
+        fs.chmodSync(file, 0o644);
+      }
+    },
+  );
+
+  test('a job file that is not UTF-8 names the line of the first bad byte', () => {
+    const root = repoWith(yamlOf(basePipeline()));
+    const file = path.join(root, 'etl/jobs/customer-dim/initial_load.ipynb');
+    fs.writeFileSync(file, Buffer.from('{\n"cells": "caf\xe9"}\n', 'latin1'));
+    expect(problemsOf(root)).toMatch(/initial_load\.ipynb\) is not UTF-8 text \(first bad byte on line 2\)/);
+  });
+});
+
 describe.each(CASES)('pipeline error: $title', (bad) => {
   test('names the file, the field and the fix', () => {
     const message = problemsOf(repoWith(bad.yaml, bad.file, bad.files));

@@ -6,12 +6,20 @@ import { ASSET_ROOTS, assetOf, assetUri } from '../assets';
 import type { EnvironmentConfig } from '../environment';
 import { environmentSources } from '../environments';
 import { lintArcJob } from './arc-lint';
+import {
+  MAX_SPARK_APPLICATION_NAME,
+  RESOURCE_SPARK_KEYS,
+  WORKFLOW_NAME_SUFFIX_LENGTH,
+  jobIdBudget,
+} from './limits';
 import type { JobSpec, PipelineSpec, Schedule } from './model';
 import { DEFAULT_SIZE, SIZE_PRESETS } from './presets';
 import { RUNTIME_PARAMETER_NAMES, isRuntimeParameter } from './runtime-parameters';
 import {
+  MAX_NAME_LENGTH,
   PipelineSchema,
   allowedKeysAt,
+  isValidName,
   parseTimeout,
   type JobDocument,
   type PipelineDocument,
@@ -165,9 +173,18 @@ function expectedName(file: string): string {
 function checkName(problems: Problems, file: string, name: unknown): void {
   const expected = expectedName(file);
   if (typeof name === 'string' && name !== expected) {
+    // Offer only fixes that are valid themselves: never "rename the file to Daily-Revenue.yaml".
+    const fixes = [
+      ...(isValidName(expected) ? [`set name: ${expected}`] : []),
+      ...(isValidName(name) ? [`rename the file to ${name}.yaml`] : []),
+    ];
     problems.add(
       ['name'],
-      `${show(name)} does not match the file name; set name: ${expected} or rename the file to ${name}.yaml`,
+      `${show(name)} does not match the file name; ` +
+        (fixes.length > 0
+          ? fixes.join(' or ')
+          : "rename the file to a valid pipeline name (lowercase letters, digits and '-', starting with a letter, " +
+            `at most ${MAX_NAME_LENGTH} characters) and set name: to the same`),
     );
   }
 }
@@ -222,6 +239,36 @@ function checkDag(problems: Problems, jobs: readonly JobDocument[]): void {
   }
 }
 
+/**
+ * Limits the k8s layer would otherwise hit: the SparkApplication name `<workflow>-<job id>` (63 characters, the
+ * workflow name being the pipeline's plus Argo's run suffix) and Spark settings that size: and resources: own.
+ */
+function checkClusterLimits(problems: Problems, pipeline: PipelineDocument): void {
+  const budget = jobIdBudget(pipeline.name);
+  pipeline.jobs.forEach((job, i) => {
+    if (job.id.length > budget) {
+      const total = pipeline.name.length + WORKFLOW_NAME_SUFFIX_LENGTH + 1 + job.id.length;
+      problems.add(
+        ['jobs', i, 'id'],
+        `${show(job.id)} (${job.id.length} characters) makes the SparkApplication name '<run of ${pipeline.name}>-` +
+          `${job.id}' ${total} characters long (pipeline name ${pipeline.name.length} + ${WORKFLOW_NAME_SUFFIX_LENGTH} ` +
+          `for Argo's run suffix + 1 + job id); Kubernetes allows ${MAX_SPARK_APPLICATION_NAME}. ` +
+          `Shorten the job id to at most ${budget} characters, or the pipeline name`,
+      );
+    }
+    for (const key of RESOURCE_SPARK_KEYS) {
+      if (!(key in job.sparkConf)) continue;
+      problems.add(
+        ['jobs', i, 'sparkConf', key],
+        `is set by the job's size: or resources: (cores and memory become the pods' requests); remove it and ` +
+          `use size: (${Object.keys(SIZE_PRESETS).join(', ')}) or resources: { driver: { cores, memory }, executor: ` +
+          '{ cores, memory, minInstances, maxInstances } }',
+        true,
+      );
+    }
+  });
+}
+
 /** Every distinct cycle of the dependency graph, as job indexes in dependency order (a depends on b …). */
 function findCycles(jobs: readonly JobDocument[]): number[][] {
   const index = new Map(jobs.map((job, i) => [job.id, i]));
@@ -268,7 +315,21 @@ function checkJobFiles(
     const absolute = path.join(repoRoot, relative);
     const keys: PathKey[] =
       job.files === undefined ? ['jobs', jobIndex, 'file'] : ['jobs', jobIndex, 'files', k];
-    if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) {
+    const entry = fs.lstatSync(absolute, { throwIfNoEntry: false });
+    if (entry?.isDirectory() === true) {
+      problems.add(keys, `${show(file)} is a folder (${relative}), not a file; name the job file inside it`);
+      return;
+    }
+    if (entry?.isSymbolicLink() === true) {
+      // The asset upload takes regular files only (config/assets.ts): a linked job file would never reach S3.
+      problems.add(
+        keys,
+        `${show(file)} is a symbolic link (${relative} → ${fs.readlinkSync(absolute)}); job files are uploaded ` +
+          'as regular files only, so replace the link with a copy of the file',
+      );
+      return;
+    }
+    if (entry === undefined || !entry.isFile()) {
       const dir = path.dirname(absolute);
       const siblings = fs.existsSync(dir)
         ? fs
@@ -286,7 +347,9 @@ function checkJobFiles(
       );
       return;
     }
-    texts.set(k, fs.readFileSync(absolute, 'utf8'));
+    const read = readText(repoRoot, relative);
+    if (read.problem !== undefined) problems.add(keys, `${show(file)} (${relative}) ${read.problem}`);
+    else texts.set(k, read.text);
   });
   return texts;
 }
@@ -455,6 +518,7 @@ function checkPipeline(
   }
   const pipeline = result.data;
   checkDag(problems, pipeline.jobs);
+  checkClusterLimits(problems, pipeline);
   checkParameters(problems, repoRoot, ['parameters'], pipeline.parameters);
   pipeline.jobs.forEach((job, i) => {
     checkParameters(problems, repoRoot, ['jobs', i, 'parameters'], job.parameters);
@@ -514,15 +578,106 @@ export function parsePipeline(
   return spec;
 }
 
-/** The pipeline files under etl/pipelines/ (`.yaml` and `.yml`), repository-relative and sorted. */
-export function pipelineFiles(repoRoot: string): string[] {
+/** What {@link scanPipelineFiles} found: the readable pipeline files and why the others cannot be read. */
+export interface PipelineScan {
+  /** Repository-relative, sorted; a symbolic link to a file inside the repository is listed under its own name. */
+  readonly files: readonly string[];
+  /** One line per entry named like a pipeline file that is not one: `<file>: file: <reason and fix>`. */
+  readonly problems: readonly string[];
+}
+
+/** Why a `*.yaml` entry of etl/pipelines/ is not a readable pipeline file inside the repository, or undefined. */
+function entryProblem(repoRoot: string, file: string, entry: fs.Dirent): string | undefined {
+  const absolute = path.join(repoRoot, file);
+  if (entry.isDirectory()) {
+    return (
+      'is a folder, not a file; pipeline files are YAML files directly in etl/pipelines/ (sub-folders are not ' +
+      'read): rename the folder so its name does not end in .yaml, or replace it with the pipeline file'
+    );
+  }
+  if (entry.isSymbolicLink()) {
+    const target = fs.readlinkSync(absolute);
+    let real: string;
+    try {
+      real = fs.realpathSync(absolute);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ELOOP'
+        ? `is a symbolic link to '${target}' that loops back on itself; replace the link with the pipeline file`
+        : `is a symbolic link to '${target}', which does not exist (a broken link); point it at an existing ` +
+            'pipeline file inside the repository, or replace it with the file';
+    }
+    const root = fs.realpathSync(repoRoot);
+    if (real !== root && !real.startsWith(`${root}${path.sep}`)) {
+      return (
+        `is a symbolic link to '${target}', outside the repository; the pipeline would change with a file nobody ` +
+        'reviews: copy the file into etl/pipelines/ instead'
+      );
+    }
+    if (!fs.statSync(real).isFile()) {
+      return `is a symbolic link to '${target}', which is not a file; point it at a pipeline file or replace it`;
+    }
+    return undefined;
+  }
+  if (!entry.isFile())
+    return 'is not a regular file (a device, socket or pipe); replace it with the pipeline file';
+  return undefined;
+}
+
+/**
+ * The pipeline files under etl/pipelines/ (`.yaml` and `.yml`, hidden files skipped). Symbolic links are followed
+ * when they lead to a file inside the repository; every other entry named like a pipeline file (a folder, a broken or
+ * looping link, a link out of the repository) is a problem: skipping it would delete its workflows from dist/.
+ */
+export function scanPipelineFiles(repoRoot: string): PipelineScan {
   const dir = path.join(repoRoot, PIPELINES_DIR);
-  if (!fs.existsSync(dir)) return [];
-  return fs
+  if (!fs.existsSync(dir)) return { files: [], problems: [] };
+  const files: string[] = [];
+  const problems: string[] = [];
+  const entries = fs
     .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name) && !entry.name.startsWith('.'))
-    .map((entry) => `${PIPELINES_DIR}/${entry.name}`)
-    .sort();
+    .filter((entry) => /\.ya?ml$/.test(entry.name) && !entry.name.startsWith('.'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const file = `${PIPELINES_DIR}/${entry.name}`;
+    const problem = entryProblem(repoRoot, file, entry);
+    if (problem === undefined) files.push(file);
+    else problems.push(`${file}: file: ${problem}`);
+  }
+  return { files, problems };
+}
+
+/** The readable pipeline files under etl/pipelines/, repository-relative and sorted (see {@link scanPipelineFiles}). */
+export function pipelineFiles(repoRoot: string): string[] {
+  return [...scanPipelineFiles(repoRoot).files];
+}
+
+/** The text of a file, or the problem line when it cannot be read (permissions, not UTF-8). */
+export function readText(
+  repoRoot: string,
+  file: string,
+): { text: string; problem?: undefined } | { text?: undefined; problem: string } {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(path.join(repoRoot, file));
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return {
+      problem:
+        `cannot be read (${code ?? message}); ` +
+        (code === 'EACCES' ? 'make it readable (chmod a+r)' : 'replace it with a readable file'),
+    };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    // The lenient decoder marks the first bad byte with U+FFFD; its line is where to look.
+    const lenient = bytes.toString('utf8');
+    const line = lenient.slice(0, Math.max(0, lenient.indexOf('\uFFFD'))).split('\n').length;
+    return {
+      problem: `is not UTF-8 text (first bad byte on line ${line}); save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)`,
+    };
+  }
 }
 
 /**
@@ -533,8 +688,15 @@ export function loadPipelines(repoRoot: string, env?: EnvironmentConfig): Pipeli
   const problems: string[] = [];
   const specs: PipelineSpec[] = [];
   const owners = new Map<string, string>();
-  for (const file of pipelineFiles(repoRoot)) {
-    const result = checkPipeline(file, fs.readFileSync(path.join(repoRoot, file), 'utf8'), repoRoot, env);
+  const scan = scanPipelineFiles(repoRoot);
+  problems.push(...scan.problems);
+  for (const file of scan.files) {
+    const read = readText(repoRoot, file);
+    if (read.problem !== undefined) {
+      problems.push(`${file}: file: ${read.problem}`);
+      continue;
+    }
+    const result = checkPipeline(file, read.text, repoRoot, env);
     problems.push(...result.problems);
     if (result.spec === undefined) continue;
     const other = owners.get(result.spec.name);

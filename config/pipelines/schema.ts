@@ -345,6 +345,14 @@ export const ScheduleSchema = z
   )
   .describe('Optional: run the pipeline on a schedule.');
 
+/**
+ * Whether `name` is a valid pipeline name or job id (the rule of {@link PipelineSchema}'s name and a job's id); every
+ * name a message suggests passes it.
+ */
+export function isValidName(name: string): boolean {
+  return name.length <= MAX_NAME_LENGTH && DNS_LABEL.test(name);
+}
+
 /** The pipeline file. */
 export const PipelineSchema = z
   .strictObject(

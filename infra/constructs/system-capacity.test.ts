@@ -53,8 +53,13 @@ describe('system node capacity', () => {
     ).toThrow(
       /config\/environments\/prod\.ts: eks\.systemNodes\.minSize is 2, but the platform's pods request \d+m CPU .* need 4 × m7g\.large .* set minSize to 4 or more/,
     );
-    expect(() =>
-      systemScaling(devWith({ eks: { systemNodes: { minSize: 2, desiredSize: 3, maxSize: 2 } } })),
-    ).toThrow(/maxSize is 2, below desiredSize 3/);
+    // Sizes out of order fail at load (config/environment.ts); infra's own check stays for values built in code.
+    expect(() => devWith({ eks: { systemNodes: { minSize: 2, desiredSize: 3, maxSize: 2 } } })).toThrow(
+      /field eks\.systemNodes\.maxSize: 2 is not allowed: must not be below desiredSize \(3\)/,
+    );
+    const nodes = { ...DEV.eks.systemNodes, minSize: 2, desiredSize: 3, maxSize: 2 };
+    expect(() => systemScaling({ ...DEV, eks: { ...DEV.eks, systemNodes: nodes } })).toThrow(
+      /maxSize is 2, below desiredSize 3/,
+    );
   });
 });

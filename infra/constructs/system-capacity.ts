@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '../../config';
+import { SYSTEM_INSTANCE_CAPACITY, type EnvironmentConfig, type InstanceCapacity } from '../../config';
 import { argoCdValues } from './helm-values/argo-cd';
 import { argoWorkflowsValues } from './helm-values/argo-workflows';
 import { fluentBitValues } from './helm-values/aws-for-fluent-bit';
@@ -34,29 +34,8 @@ export interface SystemPod {
   readonly memory: number;
 }
 
-/** vCPUs, memory and the VPC CNI's pod limit of an instance type (no prefix delegation). */
-export interface InstanceCapacity {
-  readonly vcpu: number;
-  readonly memoryMiB: number;
-  /** ENIs × (IPv4 addresses per ENI − 1) + 2, EKS's max-pods for the VPC CNI (capped at 110 below 30 vCPUs). */
-  readonly maxPods: number;
-}
-
-/** Graviton instance types the system node group may use (config/environment.ts allows arm64 types only). */
-export const SYSTEM_INSTANCE_CAPACITY: Readonly<Record<string, InstanceCapacity>> = {
-  'm6g.large': { vcpu: 2, memoryMiB: 8192, maxPods: 29 },
-  'm6g.xlarge': { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
-  'm6g.2xlarge': { vcpu: 8, memoryMiB: 32768, maxPods: 58 },
-  'm7g.large': { vcpu: 2, memoryMiB: 8192, maxPods: 29 },
-  'm7g.xlarge': { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
-  'm7g.2xlarge': { vcpu: 8, memoryMiB: 32768, maxPods: 58 },
-  'm8g.large': { vcpu: 2, memoryMiB: 8192, maxPods: 29 },
-  'm8g.xlarge': { vcpu: 4, memoryMiB: 16384, maxPods: 58 },
-  'm8g.2xlarge': { vcpu: 8, memoryMiB: 32768, maxPods: 58 },
-  'c7g.xlarge': { vcpu: 4, memoryMiB: 8192, maxPods: 58 },
-  'r7g.large': { vcpu: 2, memoryMiB: 16384, maxPods: 29 },
-  'r7g.xlarge': { vcpu: 4, memoryMiB: 32768, maxPods: 58 },
-};
+// The instance table lives in config/ (the environment schema accepts only the types it lists).
+export { SYSTEM_INSTANCE_CAPACITY, type InstanceCapacity };
 
 /** Share of an instance's nominal memory the OS and hypervisor keep (Karpenter's `vmMemoryOverheadPercent`). */
 export const VM_MEMORY_OVERHEAD = 0.075;

@@ -20,6 +20,8 @@ import {
   karpenterDiscoveryValue,
   logGroupArn,
   logGroupName,
+  INTERFACE_ENDPOINT_SERVICES,
+  natGatewayCount,
   parseCidr,
   partition,
   resourcePrefix,
@@ -31,35 +33,6 @@ import type { FoundationStack } from './foundation-stack';
 
 /** The most AZs {@link subnetLayout} can place: three quarters of the VPC are private, the fourth is public. */
 export const MAX_AZS = 3;
-
-/**
- * Services reached through interface endpoints, so nodes and pods call them without the NAT gateway. S3 has a
- * (free) gateway endpoint instead.
- */
-export const INTERFACE_ENDPOINT_SERVICES = [
-  // Image pulls: registry API and layer downloads (layers themselves come from S3 through the gateway endpoint).
-  'ecr.api',
-  'ecr.dkr',
-  // IRSA web-identity credentials and regional STS.
-  'sts',
-  // Fluent Bit ships container logs to CloudWatch Logs.
-  'logs',
-  // Spark SQL through the Athena workgroup and the Glue catalog.
-  'athena',
-  'glue',
-  // Decrypting data lake objects, secrets and logs with the project key.
-  'kms',
-  // External Secrets Operator.
-  'secretsmanager',
-  // EKS Pod Identity credential exchange (the Pod Identity agent calls eks-auth).
-  'eks-auth',
-  // Karpenter launches and describes instances; the load balancer controller reads subnets and security groups.
-  'ec2',
-  // The load balancer controller manages the ALBs of the web UIs.
-  'elasticloadbalancing',
-  // Karpenter's interruption queue (spot interruption and rebalance events).
-  'sqs',
-] as const;
 
 /**
  * AZ ids where an EKS control plane cannot place its network interfaces (AWS EKS user guide, "subnet requirements");
@@ -187,7 +160,7 @@ export class NetworkStack extends EnvironmentStack {
     const privateSubnets: Subnet[] = [];
     const privateRouteTables: RouteTable[] = [];
     const natGateways: NatGateway[] = [];
-    const natCount = env.network.natGateways === 'perAz' ? azCount : 1;
+    const natCount = natGatewayCount(env);
 
     for (let i = 0; i < azCount; i++) {
       const n = i + 1;

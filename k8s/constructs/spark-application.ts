@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../config';
 import { NAMESPACES, WORKLOADS, assetOf, assetUri, imageContextDir, runtimeImage } from '../../config';
+import { WORKFLOW_NAME_SUFFIX_LENGTH } from '../../config/pipelines';
 import type { JobSpec, PipelineSpec, SparkResources } from '../../config/pipelines/model';
 import {
   SQL_RUNNER,
@@ -64,11 +65,8 @@ export const PER_RUN_VALUES: Readonly<Record<'EPOCH' | 'CURRENT_TIMESTAMP', stri
   CURRENT_TIMESTAMP: '{{workflow.creationTimestamp.RFC3339}}',
 };
 
-/**
- * The longest suffix Argo appends to a workflow's name: a CronWorkflow names its runs `<name>-<unix seconds>`
- * (11 characters); `argo submit --from workflowtemplate/…` appends `-` and 5 random characters.
- */
-export const WORKFLOW_NAME_SUFFIX_LENGTH = 11;
+/** Argo's longest run-name suffix (defined in config/, which the loader checks the name budget with). */
+export { WORKFLOW_NAME_SUFFIX_LENGTH };
 
 /** The SparkApplication name inside a workflow: `{{workflow.name}}-<job id>` (Argo substitutes the name). */
 export function sparkApplicationName(job: Pick<JobSpec, 'id'>): string {

@@ -63,13 +63,8 @@ export const SPARK_APPLICATION_TTL_SECONDS = 7 * 24 * 3600;
  */
 export const EXECUTOR_TERMINATION_GRACE_SECONDS = 120;
 
-/** Spark properties owned by `resources:` in the pipeline YAML; setting them in `sparkConf` would fight the preset. */
-export const RESOURCE_SPARK_KEYS = [
-  'spark.driver.cores',
-  'spark.driver.memory',
-  'spark.executor.cores',
-  'spark.executor.memory',
-] as const;
+/** Spark properties owned by `resources:` in the pipeline YAML (defined in config/, which the loader checks with). */
+export { RESOURCE_SPARK_KEYS } from '../../config/pipelines';
 
 /** How one runtime's image behaves: Spark and Hadoop versions decide class names and what the image can do. */
 export interface RuntimeProfile {
