@@ -25,14 +25,14 @@ synth:
 	@rm -rf $(STAGE) && mkdir -p $(STAGE)/k8s
 	@$(TSX) config/check.ts
 	@CDKTF_OUTDIR=$(STAGE)/terraform $(TSX) infra/main.ts & tf=$$!; \
-	  CDK8S_OUTDIR=$(STAGE)/k8s $(TSX) k8s/main.ts; \
+	  CDK8S_OUTDIR=$(STAGE)/k8s LINEAGE_OUTDIR=$(STAGE)/lineage $(TSX) k8s/main.ts; \
 	  wait $$tf
 	@if [ -n "$(ENVIRONMENTS)" ]; then \
 	  echo "synth: ENVIRONMENTS=$(ENVIRONMENTS) written to $(STAGE)/ (dist/ is replaced only by a full synth)"; \
 	else \
 	  rm -rf $(BUILD)/dist.previous; if [ -d dist ]; then mv dist $(BUILD)/dist.previous; fi; \
 	  mv $(STAGE) dist; rm -rf $(BUILD)/dist.previous; \
-	  echo "synth: dist/terraform and dist/k8s written"; \
+	  echo "synth: dist/terraform, dist/k8s and dist/lineage written"; \
 	fi
 
 ## test: everything CI checks, in order; ends with the drift check.
@@ -90,7 +90,7 @@ imports: cache
 diff:
 	@rm -rf $(BUILD)/diff && mkdir -p $(BUILD)/diff/k8s
 	@CDKTF_OUTDIR=$(BUILD)/diff/terraform $(TSX) infra/main.ts
-	@CDK8S_OUTDIR=$(BUILD)/diff/k8s $(TSX) k8s/main.ts
+	@CDK8S_OUTDIR=$(BUILD)/diff/k8s LINEAGE_OUTDIR=$(BUILD)/diff/lineage $(TSX) k8s/main.ts
 	@if diff -ruN dist $(BUILD)/diff; then echo "diff: dist/ is up to date"; else echo "diff: run 'make synth' to apply"; fi
 
 ## drift: fails when the committed dist/, imports/ or generated files under etl/ differ from what the build produced.
