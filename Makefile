@@ -17,7 +17,7 @@ export ENVIRONMENTS
 
 ENGINES  := .cache/engines/bin
 
-.PHONY: engines synth test typecheck lint format unit verify cache imports schema pins lock diff drift bench clean
+.PHONY: engines synth test typecheck lint format unit verify cache imports schema pins lock diff drift bench clean impact
 
 ## synth: write dist/ for every environment. Both apps write into a staging folder that replaces dist/ only when
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
@@ -92,6 +92,13 @@ diff:
 	@CDKTF_OUTDIR=$(BUILD)/diff/terraform $(TSX) infra/main.ts
 	@CDK8S_OUTDIR=$(BUILD)/diff/k8s LINEAGE_OUTDIR=$(BUILD)/diff/lineage $(TSX) k8s/main.ts
 	@if diff -ruN dist $(BUILD)/diff; then echo "diff: dist/ is up to date"; else echo "diff: run 'make synth' to apply"; fi
+
+## impact: what a change does, for a pull request: changed pipelines and jobs, the datasets they write, every job
+## downstream of them (lineage), and the dist/ files that change. BASE=<git ref> (default: the merge base with main).
+## Markdown on stdout; .build/impact/impact.md and impact.json.
+BASE ?=
+impact:
+	@$(TSX) config/impact.ts "$(BASE)"
 
 ## drift: fails when the committed dist/, imports/ or generated files under etl/ differ from what the build produced.
 drift:
