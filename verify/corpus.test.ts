@@ -104,7 +104,7 @@ async function validate(repo: TempRepo, c: Case): Promise<string> {
 test('the corpus has at least 40 cases, each with files to overlay and a complete expectation', () => {
   expect(CASES.length).toBeGreaterThanOrEqual(40);
   for (const c of CASES) {
-    expect(c.name, 'folder names are <NN>-<short-name>').toMatch(/^\d{2}-[a-z0-9-]+$/);
+    expect(c.name, 'folder names are <NN>-<short-name> (NNN from 100 on)').toMatch(/^\d{2,3}-[a-z0-9-]+$/);
     expect(c.files.length, c.name).toBeGreaterThan(0);
     expect(c.file, c.name).toMatch(/^(config|etl)\//);
     expect(c.field, c.name).not.toBe('');

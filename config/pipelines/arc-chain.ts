@@ -139,7 +139,11 @@ export function arcChain(stages: readonly ArcStage[], values: Readonly<Record<st
       for (const problem of compiled.problems) {
         problems.push({
           where,
-          text: `${label}: ${problem.replace(/^line (\d+)/, (_, n: string) => `line ${Number(n) + offset}`)}`,
+          text: `${label}: ${problem.replace(
+            /^line (\d+), column (\d+)/,
+            (_, n: string, c: string) =>
+              `line ${Number(n) + offset}, column ${c} of ${stage.sql !== undefined ? 'the cell' : 'its sql'}`,
+          )}`,
         });
       }
       const reads: DatasetAddress[] = [];

@@ -179,7 +179,23 @@ function split(text: string): { pieces: Piece[]; error?: { offset: number; messa
       quote !== ''
     ) {
       const what = quote === '`' ? 'quoted name (`…`)' : `string (${quote}…${quote})`;
-      error = { offset: token.start, message: `unterminated ${what}: close it with ${quote}` };
+      // The lexer pairs quotes from the start, so the quote left over at the end is rarely the one not closed: a
+      // string that runs over several lines before it points at the real culprit.
+      const runaway = tokens.find(
+        (t) =>
+          t.start < token.start &&
+          (t.type === SparkSqlLexer.STRING_LITERAL || t.type === SparkSqlLexer.DOUBLEQUOTED_STRING) &&
+          t.text!.includes('\n'),
+      );
+      error =
+        runaway === undefined
+          ? { offset: token.start, message: `unterminated ${what}: close it with ${quote}` }
+          : {
+              offset: runaway.start,
+              message:
+                `unterminated string: the string starting here runs over ${runaway.text!.split('\n').length} lines ` +
+                `and the quotes after it no longer pair up; close it with ${runaway.text![0]}`,
+            };
     }
     if (
       error === undefined &&
