@@ -24,7 +24,7 @@ import {
   type JobDocument,
   type PipelineDocument,
 } from './schema';
-import { compileSql, type StatementLineage } from './sql-compile';
+import { compileSql, setSqlCompileCache, type StatementLineage } from './sql-compile';
 import { closest } from './suggest';
 
 /** Folder of the pipeline definitions, relative to the repository root. */
@@ -521,8 +521,20 @@ function checkPipeline(
     const files = job.files ?? [job.file!];
     // Values as the job will see them (with an environment) or of the same shape (validating without one).
     const lineageEnv = env ?? VALIDATION_ENVIRONMENT;
+    // An asset parameter whose file is missing is reported by checkParameters; here it keeps its text.
     const values = (): Record<string, string> =>
-      jobValues(lineageEnv, resolveParameters(repoRoot, merged, lineageEnv));
+      jobValues(
+        lineageEnv,
+        Object.fromEntries(
+          Object.entries(merged).map(([name, value]) => {
+            try {
+              return [name, resolveParameters(repoRoot, { [name]: value }, lineageEnv)[name]];
+            } catch {
+              return [name, value];
+            }
+          }),
+        ),
+      );
     const steps: StatementLineage[] = [];
     const dynamic: string[] = [];
     if (job.runtime === 'arc') {
@@ -633,6 +645,8 @@ export function pipelineFiles(repoRoot: string): string[] {
  * problems of every invalid file, and duplicate names across files.
  */
 export function loadPipelines(repoRoot: string, env?: EnvironmentConfig): PipelineSpec[] {
+  // Compile results are kept under .build/ (git-ignored): `make synth` compiles in its check and again in the k8s app.
+  setSqlCompileCache(path.join(repoRoot, '.build', 'sql-compile'));
   const problems: string[] = [];
   const specs: PipelineSpec[] = [];
   const owners = new Map<string, string>();

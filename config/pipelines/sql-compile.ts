@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ParserRuleContext, Token } from 'antlr4ng';
 // The package index loads all eight dialects (about five times the start-up time of `make synth`'s check); the
 // Spark parser alone is what we need.
 import { SparkSQL } from 'dt-sql-parser/dist/parser/spark';
-import { SparkSqlLexer } from 'dt-sql-parser/dist/lib/spark/SparkSqlLexer';
+import { SparkSqlLexer as Lexer } from 'dt-sql-parser/dist/lib/spark/SparkSqlLexer';
 import type { DatasetAddress } from './model';
 import { closest } from './suggest';
 
@@ -149,6 +152,11 @@ function show(text: string, max = 60): string {
 
 let parser: SparkSQL | undefined;
 
+function sparkParser(): SparkSQL {
+  parser ??= new SparkSQL();
+  return parser;
+}
+
 /** The statements of a text: offsets into it, split at `;` tokens outside strings and comments. */
 interface Piece {
   readonly from: number;
@@ -157,7 +165,7 @@ interface Piece {
 
 /** Lexes `text`: statement pieces, and the lexer's first error (an unterminated string or comment). */
 function split(text: string): { pieces: Piece[]; error?: { offset: number; message: string } } {
-  parser ??= new SparkSQL();
+  const parser = sparkParser();
   let error: { offset: number; message: string } | undefined;
   const lines = text.split('\n');
   const offsetOf = (line: number, column: number) =>
@@ -172,19 +180,14 @@ function split(text: string): { pieces: Piece[]; error?: { offset: number; messa
   for (const token of tokens) {
     // The grammar's lexer turns an unclosed quote into an UNRECOGNIZED token and an unclosed comment into a comment.
     const quote = token.text?.[0] ?? '';
-    if (
-      error === undefined &&
-      token.type === SparkSqlLexer.UNRECOGNIZED &&
-      `'"\``.includes(quote) &&
-      quote !== ''
-    ) {
+    if (error === undefined && token.type === Lexer.UNRECOGNIZED && `'"\``.includes(quote) && quote !== '') {
       const what = quote === '`' ? 'quoted name (`…`)' : `string (${quote}…${quote})`;
       // The lexer pairs quotes from the start, so the quote left over at the end is rarely the one not closed: a
       // string that runs over several lines before it points at the real culprit.
       const runaway = tokens.find(
         (t) =>
           t.start < token.start &&
-          (t.type === SparkSqlLexer.STRING_LITERAL || t.type === SparkSqlLexer.DOUBLEQUOTED_STRING) &&
+          (t.type === Lexer.STRING_LITERAL || t.type === Lexer.DOUBLEQUOTED_STRING) &&
           t.text!.includes('\n'),
       );
       error =
@@ -197,14 +200,10 @@ function split(text: string): { pieces: Piece[]; error?: { offset: number; messa
                 `and the quotes after it no longer pair up; close it with ${runaway.text![0]}`,
             };
     }
-    if (
-      error === undefined &&
-      token.type === SparkSqlLexer.BRACKETED_COMMENT &&
-      !token.text!.endsWith('*/')
-    ) {
+    if (error === undefined && token.type === Lexer.BRACKETED_COMMENT && !token.text!.endsWith('*/')) {
       error = { offset: token.start, message: 'unterminated comment: close it with */' };
     }
-    if (token.type === SparkSqlLexer.SEMICOLON) {
+    if (token.type === Lexer.SEMICOLON) {
       if (start !== undefined) pieces.push({ from: start, to: end });
       start = undefined;
       continue;
@@ -224,6 +223,52 @@ function lexerProblem(message: string, near: string): string {
 
 /** Compiles one SQL text: syntax problems (original positions) and per-statement lineage. */
 export function compileSql(input: SqlText): CompiledSql {
+  // The hint is a function: its messages cannot be part of a key, so such compiles are not cached.
+  if (cacheDir === undefined || input.unknownParameterHint !== undefined) return compileUncached(input);
+  const views: ViewScope = input.views ?? new Map<string, readonly DatasetAddress[]>();
+  const key = createHash('sha256')
+    .update(JSON.stringify([cacheSalt(), input.text, input.values, [...views]]))
+    .digest('hex');
+  const file = path.join(cacheDir, `${key}.json`);
+  if (fs.existsSync(file)) {
+    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as CompiledSql & {
+      views: [string, DatasetAddress[]][];
+    };
+    views.clear();
+    for (const [name, sources] of cached.views) views.set(name, sources);
+    return { problems: cached.problems, statements: cached.statements };
+  }
+  const result = compileUncached({ ...input, views });
+  fs.mkdirSync(cacheDir, { recursive: true });
+  // Written under a unique name, then renamed: two processes compiling the same text never see half a file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, JSON.stringify({ ...result, views: [...views] }));
+  fs.renameSync(temporary, file);
+  return result;
+}
+
+/**
+ * Where compile results are kept between processes (`make synth` compiles in its check and again in the k8s app, and
+ * most runs change no SQL): a folder of JSON files named by the hash of the input, the library version and this
+ * module's source, so nothing stale is ever read. Undefined: no cache (the default).
+ */
+let cacheDir: string | undefined;
+
+/** Sets (or with undefined, clears) the compile cache folder; the pipeline loader uses `<repo>/.build/sql-compile`. */
+export function setSqlCompileCache(dir: string | undefined): void {
+  cacheDir = dir;
+}
+
+let salt: string | undefined;
+function cacheSalt(): string {
+  salt ??= createHash('sha256')
+    .update(fs.readFileSync(__filename))
+    .update(fs.readFileSync(require.resolve('dt-sql-parser/package.json')))
+    .digest('hex');
+  return salt;
+}
+
+function compileUncached(input: SqlText): CompiledSql {
   const sub = new Substitution(input.text, input.values);
   const problems: string[] = [];
   const at = (offset: number) => {
@@ -277,7 +322,7 @@ export function compileSql(input: SqlText): CompiledSql {
       continue;
     }
     const errors: { line: number; column: number; message: string }[] = [];
-    const statementParser = parser!.createParser(text, (e) =>
+    const statementParser = sparkParser().createParser(text, (e) =>
       errors.push({ line: e.startLine, column: e.startColumn, message: e.message }),
     );
     const tree = statementParser.program();
