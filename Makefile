@@ -19,7 +19,7 @@ ENGINES  := .cache/engines/bin
 
 .PHONY: ledger-prune
 .PHONY: engines checkov-env dry-run helm-template scan engines-check synth test typecheck lint format unit verify cache \
-  imports schema pins lock diff drift bench clean local-env run-local local-test arc-env arc-lint
+  imports schema pins lock diff drift bench clean local-env run-local local-test arc-env arc-lint impact
 
 ## synth: write dist/ for every environment. Both apps write into a staging folder that replaces dist/ only when
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
@@ -27,14 +27,14 @@ synth:
 	@rm -rf $(STAGE) && mkdir -p $(STAGE)/k8s
 	@$(TSX) config/check.ts
 	@CDKTF_OUTDIR=$(STAGE)/terraform $(TSX) infra/main.ts & tf=$$!; \
-	  CDK8S_OUTDIR=$(STAGE)/k8s $(TSX) k8s/main.ts; \
+	  CDK8S_OUTDIR=$(STAGE)/k8s LINEAGE_OUTDIR=$(STAGE)/lineage $(TSX) k8s/main.ts; \
 	  wait $$tf
 	@if [ -n "$(ENVIRONMENTS)" ]; then \
 	  echo "synth: ENVIRONMENTS=$(ENVIRONMENTS) written to $(STAGE)/ (dist/ is replaced only by a full synth)"; \
 	else \
 	  rm -rf $(BUILD)/dist.previous; if [ -d dist ]; then mv dist $(BUILD)/dist.previous; fi; \
 	  mv $(STAGE) dist; rm -rf $(BUILD)/dist.previous; \
-	  echo "synth: dist/terraform and dist/k8s written"; \
+	  echo "synth: dist/terraform, dist/k8s and dist/lineage written"; \
 	fi
 
 ## test: everything CI checks, in order; ends with the drift check.
@@ -92,7 +92,7 @@ imports: cache
 diff:
 	@rm -rf $(BUILD)/diff && mkdir -p $(BUILD)/diff/k8s
 	@CDKTF_OUTDIR=$(BUILD)/diff/terraform $(TSX) infra/main.ts
-	@CDK8S_OUTDIR=$(BUILD)/diff/k8s $(TSX) k8s/main.ts
+	@CDK8S_OUTDIR=$(BUILD)/diff/k8s LINEAGE_OUTDIR=$(BUILD)/diff/lineage $(TSX) k8s/main.ts
 	@if diff -ruN dist $(BUILD)/diff; then echo "diff: dist/ is up to date"; \
 	  else echo "diff: dist/ would change; run 'make synth' to apply"; exit 1; fi
 
@@ -101,6 +101,13 @@ diff:
 LEDGER_BASE ?= main
 ledger-prune:
 	@LEDGER_BASE=$(LEDGER_BASE) $(TSX) config/ledger-prune-cli.ts
+
+## impact: what a change does, for a pull request: changed pipelines and jobs, the datasets they write, every job
+## downstream of them (lineage), and the dist/ files that change. BASE=<git ref> (default: the merge base with main).
+## Markdown on stdout; .build/impact/impact.md and impact.json.
+BASE ?=
+impact:
+	@$(TSX) config/impact.ts "$(BASE)"
 
 ## drift: fails when the committed dist/, imports/ or generated files under etl/ differ from what the build produced.
 drift:

@@ -39,6 +39,9 @@ async function main(): Promise<void> {
   );
   const notice = arcNotice(pipelines);
   if (notice !== undefined) console.log(notice);
+  // Lineage the SQL compile step could not derive (dynamic SQL, pyspark jobs without inputs:/outputs:).
+  for (const warning of pipelines.flatMap((p) => p.jobs.flatMap((job) => job.lineage?.warnings ?? [])))
+    console.log(warning);
 
   // The image's Dockerfile and jars.txt and the local environment's requirements follow config/spark-runtime.ts;
   // they are part of the image content version, so they are brought up to date before either app hashes them.

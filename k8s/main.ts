@@ -1,12 +1,22 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environmentsForCli } from '../config/cli';
 import { pipelinesForCli } from '../config/pipelines/cli';
+import { lineageGraph, renderOpenLineage } from '../config/pipelines/lineage';
 import { synthEnvironment } from './app';
 
 // Entry point of the Kubernetes layer (also what cdk8s.yaml runs): one app per environment, written to
 // <CDK8S_OUTDIR>/<env>/. ENVIRONMENTS, a comma-separated list, limits which environments are synthesized.
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist/k8s';
+// dist/lineage/<env>.json: OpenLineage events of the environment's pipelines (beside k8s/ unless LINEAGE_OUTDIR says).
+const lineageDir = process.env.LINEAGE_OUTDIR ?? path.join(path.dirname(outdir), 'lineage');
 const repoRoot = path.resolve(__dirname, '..');
 for (const env of environmentsForCli(process.env.ENVIRONMENTS)) {
-  synthEnvironment(outdir, { env, pipelines: pipelinesForCli(repoRoot, env), repoRoot });
+  const pipelines = pipelinesForCli(repoRoot, env);
+  synthEnvironment(outdir, { env, pipelines, repoRoot });
+  fs.mkdirSync(lineageDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(lineageDir, `${env.name}.json`),
+    renderOpenLineage(lineageGraph(pipelines, env), env),
+  );
 }

@@ -540,6 +540,8 @@ class ArcLint {
   private readonly report: Report;
   /** `%env` cells and the names they set: Jupyter-only values the job will not have. */
   private readonly envCells = new Map<string, number>();
+  /** The stages as parsed, for {@link parseArcJob}. */
+  readonly stages: ArcStage[] = [];
 
   constructor(private readonly input: ArcJobInput) {
     this.report = new Report(input);
@@ -687,6 +689,7 @@ class ArcLint {
   /** A `%sql`-style cell: checks the magic line and the inline SQL as Arc's notebook reader builds the stage. */
   private magicStage(where: string, magic: string, type: string, line: string, sql: string): void {
     const args = magicArguments(line);
+    this.stages.push({ where, type, attributes: args, sql });
     const name = args.name ?? `notebook ${where}`;
     const label = `${magic} stage '${name}'`;
     if (/'/.test(line.replace(/"[^"]*"/g, '')) && Object.keys(args).length < line.split(/\s+/).length - 1) {
@@ -930,6 +933,14 @@ class ArcLint {
   // ---- stages ----
 
   private stage(where: string, value: unknown): void {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const type = (value as Record<string, unknown>).type;
+      this.stages.push({
+        where,
+        type: typeof type === 'string' ? type : '',
+        attributes: value as Record<string, unknown>,
+      });
+    }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       this.report.add(
         where,
@@ -1114,4 +1125,23 @@ class ArcLint {
  */
 export function lintArcJob(input: ArcJobInput): string[] {
   return new ArcLint(input).run();
+}
+
+/** One stage of an Arc job as Arc builds it: a stage object, or a `%sql`-style cell (then `sql` is its SQL). */
+export interface ArcStage {
+  /** `cell 3`, `stages[1]`. */
+  readonly where: string;
+  /** The stage type (`SQLTransform` for a `%sql` cell). */
+  readonly type: string;
+  /** The object's attributes, or the magic line's arguments; `${…}` substitutions kept as written. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+  readonly sql?: string;
+}
+
+/** The lint's problems and the job's stages in the order Arc runs them (config/pipelines/arc-chain.ts reads them). */
+export function parseArcJob(input: ArcJobInput): { problems: string[]; stages: ArcStage[] } {
+  const lint = new ArcLint(input);
+  const problems = lint.run();
+  const order = (where: string) => Number(/(\d+)/.exec(where)?.[1] ?? -1);
+  return { problems, stages: [...lint.stages].sort((a, b) => order(a.where) - order(b.where)) };
 }

@@ -1,6 +1,7 @@
 import cronstrue from 'cronstrue';
 import type { EnvironmentConfig } from '../environment';
 import { SPARK_RUNTIME } from '../spark-runtime';
+import { lineageGraph, renderLineageSection } from './lineage';
 import type { JobSpec, PipelineSpec, Schedule, SparkResources } from './model';
 import { PER_RUN_PARAMETERS, runtimeParameters } from './runtime-parameters';
 
@@ -179,6 +180,7 @@ export function renderPipelinesReadme(env: EnvironmentConfig, pipelines: readonl
     ...table(['Name', 'Value'], parameters),
     '',
     ...pipelines.flatMap(renderPipeline),
+    ...(pipelines.length > 0 ? renderLineageSection(lineageGraph(pipelines, env)) : []),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
 }

@@ -5,14 +5,22 @@ import type { z } from 'zod';
 import { ASSET_ROOTS, assetOf, assetUri } from '../assets';
 import type { EnvironmentConfig } from '../environment';
 import { environmentSources } from '../environments';
-import { lintArcJob } from './arc-lint';
+import { parseArcJob } from './arc-lint';
+import { arcChain } from './arc-chain';
 import {
   MAX_SPARK_APPLICATION_NAME,
   RESOURCE_SPARK_KEYS,
   WORKFLOW_NAME_SUFFIX_LENGTH,
   jobIdBudget,
 } from './limits';
-import type { JobSpec, PipelineSpec, Schedule } from './model';
+import {
+  VALIDATION_ENVIRONMENT,
+  assembleLineage,
+  jobValues,
+  parseDeclaredDataset,
+  type LineageEnvironment,
+} from './lineage';
+import type { DatasetAddress, JobLineage, JobSpec, PipelineSpec, Schedule } from './model';
 import { DEFAULT_SIZE, SIZE_PRESETS } from './presets';
 import { RUNTIME_PARAMETER_NAMES, isRuntimeParameter } from './runtime-parameters';
 import {
@@ -24,6 +32,7 @@ import {
   type JobDocument,
   type PipelineDocument,
 } from './schema';
+import { compileSql, setSqlCompileCache, type StatementLineage } from './sql-compile';
 import { closest } from './suggest';
 
 /** Folder of the pipeline definitions, relative to the repository root. */
@@ -401,7 +410,7 @@ function checkSqlPlaceholders(
   file: string,
   text: string,
   parameters: Readonly<Record<string, string>>,
-): void {
+): number {
   const reported = new Set<string>();
   for (const match of text.matchAll(SQL_PLACEHOLDER)) {
     const name = match[1];
@@ -410,19 +419,22 @@ function checkSqlPlaceholders(
     if (name in parameters || RUNTIME_PARAMETER_NAMES.includes(name)) continue;
     reported.add(name);
     const line = text.slice(0, match.index).split('\n').length;
+    const guess = suggest(name, [...Object.keys(parameters), ...RUNTIME_PARAMETER_NAMES]);
     problems.add(
       [...keys],
       `${show(file)} uses \${${name}} (line ${line} of ${JOBS_DIR}/${file}), which neither the pipeline, the job nor ` +
-        `the runtime supplies; add ${name}: <value> under the job's or the pipeline's parameters, or remove it ` +
+        `the runtime supplies; ${guess === undefined ? '' : `did you mean \${${guess}}? Otherwise `}add ${name}: ` +
+        `<value> under the job's or the pipeline's parameters, or remove it ` +
         `(runtime parameters: ${RUNTIME_PARAMETER_NAMES.join(', ')})`,
     );
   }
+  return reported.size;
 }
 
 function resolveParameters(
   repoRoot: string,
   parameters: Readonly<Record<string, string>>,
-  env: EnvironmentConfig | undefined,
+  env: LineageEnvironment | undefined,
 ): Record<string, string> {
   if (env === undefined) return { ...parameters };
   return Object.fromEntries(
@@ -440,6 +452,7 @@ function toJobSpec(
   doc: PipelineDocument,
   job: JobDocument,
   env: EnvironmentConfig | undefined,
+  lineage: JobLineage,
 ): JobSpec {
   const size = job.resources !== undefined ? 'custom' : (job.size ?? DEFAULT_SIZE);
   const arcEnvironment = job.runtime === 'arc' ? (job.environment ?? env?.name) : undefined;
@@ -455,6 +468,7 @@ function toJobSpec(
     retries: job.retries,
     timeoutSeconds: parseTimeout(job.timeout)!,
     dependsOn: job.dependsOn,
+    lineage,
   };
 }
 
@@ -478,6 +492,47 @@ function arcEnvironments(
     environments: names,
     environmentReason: `job '${job.id}' sets no environment:, so it runs under the environment's name (${names.join(', ')})`,
   };
+}
+
+/**
+ * The job's `inputs:`/`outputs:` with `${NAME}` substituted: undefined when it declares neither, null when one is
+ * invalid (reported).
+ */
+function declaredDatasets(
+  problems: Problems,
+  index: number,
+  job: JobDocument,
+  values: () => Readonly<Record<string, string>>,
+): { inputs: DatasetAddress[]; outputs: DatasetAddress[] } | null | undefined {
+  if (job.inputs === undefined && job.outputs === undefined) return undefined;
+  const known = values();
+  let valid = true;
+  const parse = (field: 'inputs' | 'outputs'): DatasetAddress[] =>
+    (job[field] ?? []).flatMap((raw, k) => {
+      const keys: PathKey[] = ['jobs', index, field, k];
+      const missing = [...raw.matchAll(SQL_PLACEHOLDER)].map((m) => m[1]).filter((name) => !(name in known));
+      if (missing.length > 0) {
+        valid = false;
+        const guess = suggest(missing[0], Object.keys(known));
+        problems.add(
+          keys,
+          `${show(raw)} uses \${${missing[0]}}, which neither the pipeline, the job nor the runtime supplies; ` +
+            `${guess === undefined ? '' : `did you mean \${${guess}}? Otherwise `}add ${missing[0]}: <value> ` +
+            `under the job's or the pipeline's parameters`,
+        );
+        return [];
+      }
+      const text = raw.replace(SQL_PLACEHOLDER, (_, name: string) => known[name]);
+      const parsed = parseDeclaredDataset(text);
+      if (typeof parsed === 'string') {
+        valid = false;
+        problems.add(keys, `${show(raw)} ${parsed}`);
+        return [];
+      }
+      return [parsed];
+    });
+  const declared = { inputs: parse('inputs'), outputs: parse('outputs') };
+  return valid ? declared : null;
 }
 
 /** The problems of one file and, when there are none, its spec. */
@@ -520,29 +575,89 @@ function checkPipeline(
   checkDag(problems, pipeline.jobs);
   checkClusterLimits(problems, pipeline);
   checkParameters(problems, repoRoot, ['parameters'], pipeline.parameters);
+  const lineages = new Map<number, JobLineage>();
   pipeline.jobs.forEach((job, i) => {
+    const before = problems.lines.length;
     checkParameters(problems, repoRoot, ['jobs', i, 'parameters'], job.parameters);
     const texts = checkJobFiles(problems, repoRoot, i, job);
     const merged = { ...pipeline.parameters, ...job.parameters };
+    const context = `run by job '${job.id}' of ${file}`;
+    const files = job.files ?? [job.file!];
+    // Values as the job will see them (with an environment) or of the same shape (validating without one).
+    const lineageEnv = env ?? VALIDATION_ENVIRONMENT;
+    // An asset parameter whose file is missing is reported by checkParameters; here it keeps its text.
+    const values = (): Record<string, string> =>
+      jobValues(
+        lineageEnv,
+        Object.fromEntries(
+          Object.entries(merged).map(([name, value]) => {
+            try {
+              return [name, resolveParameters(repoRoot, { [name]: value }, lineageEnv)[name]];
+            } catch {
+              return [name, value];
+            }
+          }),
+        ),
+      );
+    const steps: StatementLineage[] = [];
+    const dynamic: string[] = [];
     if (job.runtime === 'arc') {
       for (const [k, text] of texts) {
-        problems.lines.push(
-          ...lintArcJob({
-            repoRoot,
-            file: `${JOBS_DIR}/${(job.files ?? [job.file!])[k]}`,
-            text,
-            ...arcEnvironments(job, env),
-            parameters: merged,
-            context: `run by job '${job.id}' of ${file}`,
-          }),
+        const jobFile = `${JOBS_DIR}/${files[k]}`;
+        const parsed = parseArcJob({
+          repoRoot,
+          file: jobFile,
+          text,
+          ...arcEnvironments(job, env),
+          parameters: merged,
+          context,
+        });
+        problems.lines.push(...parsed.problems);
+        if (parsed.problems.length > 0 || problems.lines.length > before) continue;
+        const chain = arcChain(parsed.stages, values());
+        for (const problem of chain.problems) {
+          problems.lines.push(`${jobFile}: ${problem.where}: ${problem.text} (${context})`);
+        }
+        steps.push(...chain.steps);
+        for (const step of chain.steps.filter((s) => s.dynamic)) {
+          dynamic.push(`${jobFile}: ${step.line > 0 ? `line ${step.line}: ` : ''}'${step.summary}'`);
+        }
+      }
+    }
+    if (job.runtime === 'sql') {
+      const views = new Map<string, readonly DatasetAddress[]>();
+      for (const [k, sql] of texts) {
+        const keys: PathKey[] = job.files === undefined ? ['jobs', i, 'file'] : ['jobs', i, 'files', k];
+        const unknown = checkSqlPlaceholders(problems, keys, files[k], sql, merged);
+        if (unknown > 0 || problems.lines.length > before) continue;
+        const jobFile = `${JOBS_DIR}/${files[k]}`;
+        const compiled = compileSql({ text: sql, values: values(), views });
+        for (const problem of compiled.problems) problems.lines.push(`${jobFile}: ${problem} (${context})`);
+        steps.push(...compiled.statements);
+        for (const statement of compiled.statements.filter((s) => s.dynamic)) {
+          dynamic.push(`${jobFile}: line ${statement.line}: '${statement.summary}'`);
+        }
+      }
+    }
+    if (problems.lines.length > before) return;
+    const declared = declaredDatasets(problems, i, job, values);
+    if (declared === null) return;
+    const warnings: string[] = [];
+    if (declared === undefined) {
+      for (const where of dynamic) {
+        warnings.push(
+          `warning: ${where} reads or writes datasets only run time knows (dynamic SQL), so lineage misses them; ` +
+            `declare them with inputs: and outputs: on job '${job.id}' in ${file}`,
+        );
+      }
+      if (job.runtime === 'pyspark') {
+        warnings.push(
+          `warning: ${file}: job '${job.id}' (pyspark) declares no inputs: or outputs:, so lineage cannot show ` +
+            "what it reads and writes; add them, e.g. outputs: ['${DATALAKE}/<path>']",
         );
       }
     }
-    if (job.runtime !== 'sql') return;
-    for (const [k, sql] of texts) {
-      const keys: PathKey[] = job.files === undefined ? ['jobs', i, 'file'] : ['jobs', i, 'files', k];
-      checkSqlPlaceholders(problems, keys, (job.files ?? [job.file!])[k], sql, merged);
-    }
+    lineages.set(i, assembleLineage(steps, declared, warnings));
   });
   if (problems.lines.length > 0) return { problems: problems.lines };
 
@@ -556,7 +671,7 @@ function checkPipeline(
     ...(schedule === undefined ? {} : { schedule }),
     concurrencyPolicy: pipeline.concurrencyPolicy,
     parameters: resolveParameters(repoRoot, pipeline.parameters, env),
-    jobs: pipeline.jobs.map((job) => toJobSpec(repoRoot, pipeline, job, env)),
+    jobs: pipeline.jobs.map((job, i) => toJobSpec(repoRoot, pipeline, job, env, lineages.get(i)!)),
   };
   return { spec, problems: [] };
 }
@@ -685,6 +800,8 @@ export function readText(
  * problems of every invalid file, and duplicate names across files.
  */
 export function loadPipelines(repoRoot: string, env?: EnvironmentConfig): PipelineSpec[] {
+  // Compile results are kept under .build/ (git-ignored): `make synth` compiles in its check and again in the k8s app.
+  setSqlCompileCache(path.join(repoRoot, '.build', 'sql-compile'));
   const problems: string[] = [];
   const specs: PipelineSpec[] = [];
   const owners = new Map<string, string>();

@@ -61,6 +61,37 @@ export interface JobSpec {
   readonly timeoutSeconds: number;
   /** Ids of jobs that must succeed first. */
   readonly dependsOn: readonly string[];
+  /**
+   * What the job reads and writes (resolved with the environment's values when the loader is given one); the loader
+   * always sets it.
+   * @default - nothing known (a spec built by hand)
+   */
+  readonly lineage?: JobLineage;
+}
+
+/**
+ * A dataset as a job addresses it: a path (`s3a://…`, with the format it is read or written as), a table of the Spark
+ * session's catalog (`db.table`, stored under the warehouse directory), or a table of the Glue catalog (what Athena
+ * queries). config/pipelines/lineage.ts turns an address into an OpenLineage dataset (namespace and name).
+ */
+export type DatasetAddress =
+  | { readonly kind: 'path'; readonly uri: string; readonly format?: string }
+  | { readonly kind: 'table'; readonly table: string; readonly format?: string }
+  | { readonly kind: 'glue'; readonly database: string; readonly table: string };
+
+/**
+ * What a job reads and writes, derived from its SQL (sql jobs, Arc stages) and its `inputs:`/`outputs:` declarations
+ * (the only source for pyspark jobs). Data tests attach to `outputs`.
+ */
+export interface JobLineage {
+  /** Datasets the job reads that it did not write itself first, in order of first use. */
+  readonly inputs: readonly DatasetAddress[];
+  /** Datasets the job writes, in order of first write. */
+  readonly outputs: readonly DatasetAddress[];
+  /** True when `inputs:`/`outputs:` were declared in the job's YAML (added to what was derived). */
+  readonly declared: boolean;
+  /** Statements whose datasets only run time knows, not covered by a declaration (one line each, for `make synth`). */
+  readonly warnings: readonly string[];
 }
 
 /** A pipeline: a DAG of jobs, optionally on a schedule. */

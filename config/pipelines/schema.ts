@@ -135,6 +135,17 @@ const instances = z
   .min(1, { error: 'use a whole number of executors between 1 and 500' })
   .max(500, { error: 'use a whole number of executors between 1 and 500' });
 
+/** A dataset a job declares it reads or writes (config/pipelines/lineage.ts parses it after substitution). */
+const DATASET = /^(glue:|table:|\$\{[A-Za-z_][A-Za-z0-9_]*\}|[a-z][a-z0-9+.-]*:\/)/;
+const datasets = z.array(
+  z.string({ error: 'use a text dataset' }).regex(DATASET, {
+    error:
+      "write a URI ('${DATALAKE}/<path>', 's3a://bucket/path'), 'glue:<database>.<table>' or " +
+      "'table:<database>.<table>'",
+  }),
+  { error: "use a list of datasets, e.g. ['${DATALAKE}/sales/orders']" },
+);
+
 /** Explicit Spark resources (instead of a size preset). */
 export const ResourcesSchema = z
   .strictObject({
@@ -242,6 +253,18 @@ export const JobSchema = z
         .array(z.string({ error: 'use a job id' }), { error: 'use a list of job ids, e.g. [initial-load]' })
         .default([])
         .describe('Ids of jobs of this pipeline that must succeed first.'),
+      inputs: datasets
+        .optional()
+        .describe(
+          'Datasets the job reads that its SQL does not show (pyspark jobs, dynamic SQL); added to what the SQL ' +
+            'compile step derives. A URI (${DATALAKE}/<path>, s3a://…), glue:<database>.<table> or ' +
+            'table:<database>.<table>; ${NAME} is substituted.',
+        ),
+      outputs: datasets
+        .optional()
+        .describe(
+          'Datasets the job writes that its SQL does not show (pyspark jobs, dynamic SQL); same forms as inputs.',
+        ),
     },
     says('add a job: { id: …, runtime: …, file: … }', 'use a mapping with id, runtime and file'),
   )

@@ -1,0 +1,2 @@
+-- Quality gate on contacts_scd2: to do
+/* the checks will come later */
