@@ -30,6 +30,12 @@ export interface HelmRelease {
  */
 const SAMPLES: readonly { readonly match: RegExp; readonly sample: (output: string) => string }[] = [
   { match: /_url$/, sample: (o) => `https://${o.replace(/_url$/, '').replace(/_/g, '-')}.sample.invalid` },
+  // A CloudFront distribution's host name (the values put `https://` before it).
+  {
+    match: /_domain_name$/,
+    sample: (o) =>
+      `${o.replace(/^.*_distribution_/, '').replace(/_domain_name$/, '').replace(/_/g, '-')}.sample.invalid`,
+  },
   { match: /user_pool_endpoint$/, sample: () => 'cognito-idp.us-east-1.amazonaws.com/us-east-1_Sample0000' },
   { match: /vpc_id$/, sample: () => 'vpc-0123456789abcdef0' },
   { match: /_arn$/, sample: () => 'arn:aws:iam::111122223333:role/sample' },

@@ -67,7 +67,7 @@ describe('the customer-scd2-sql sample', () => {
       writes: ['customer/contacts_scd2'],
     });
     expect(io(graph, 'nyc-taxi/trips-per-day-zone')).toEqual({
-      reads: ['s3://nyc-tlc/trip data/yellow_tripdata_2024-*.parquet'],
+      reads: ['raw/nyc-tlc/yellow/2024/yellow_tripdata_2024-*.parquet'],
       writes: ['nyc_taxi/trips_per_day_zone'],
     });
   });

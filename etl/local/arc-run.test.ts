@@ -18,7 +18,9 @@ const WAREHOUSE = path.join(WORK, 'warehouse');
 const ENV = parseEnvironment(environmentSources[0]);
 const VALUES = localArcInvocationValues(REPO, ENV, WAREHOUSE, new Date(Date.UTC(2026, 0, 1)));
 const TRIPS = taxiTrips();
-const TRIPS_PARQUET = path.join(WORK, 'nyc-taxi-sample');
+// NYC_TAXI_SOURCE is relative to the data lake (${DATALAKE}/<source>), as on the cluster.
+const TRIPS_SOURCE = 'raw/nyc-tlc-sample';
+const TRIPS_PARQUET = path.join(WAREHOUSE, TRIPS_SOURCE);
 
 function pipeline(name: string): PipelineSpec {
   const found = loadPipelines(REPO).find((p) => p.name === name);
@@ -69,7 +71,7 @@ beforeAll(async () => {
   // The source is a pipeline parameter, merged into each job's parameters by the loader.
   const localTaxi = {
     ...taxi,
-    jobs: taxi.jobs.map((j) => ({ ...j, parameters: { ...j.parameters, NYC_TAXI_SOURCE: TRIPS_PARQUET } })),
+    jobs: taxi.jobs.map((j) => ({ ...j, parameters: { ...j.parameters, NYC_TAXI_SOURCE: TRIPS_SOURCE } })),
   };
   const [merge, trips] = await Promise.all([run(scd2, 'scd2-merge'), run(localTaxi, 'trips-per-day-zone')]);
   results.set('scd2-merge', merge);

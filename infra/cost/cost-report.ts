@@ -18,11 +18,11 @@ import { PRICE_TABLE, type Price, type PriceTable, type RegionPrices } from './p
 export const FIXED_RESOURCES = {
   /** The project key (foundation stack); every bucket, log group and secret uses it. */
   kmsKeys: 1,
-  /** The edge stack: the origin-verify header secret and one OIDC client secret per web UI (JupyterHub, Argo). */
+  /** The origin-verify header secret (edge stack) and one OIDC client secret per web UI (identity stack). */
   secrets: 3,
   /** The edge stack: one distribution per web UI. */
   cloudFrontDistributions: 2,
-  /** The ALB the load balancer controller creates for the web UIs' shared ingress group. */
+  /** The internal ALB of the web UIs (edge stack). */
   albs: 1,
 } as const;
 
