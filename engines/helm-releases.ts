@@ -34,7 +34,10 @@ const SAMPLES: readonly { readonly match: RegExp; readonly sample: (output: stri
   {
     match: /_domain_name$/,
     sample: (o) =>
-      `${o.replace(/^.*_distribution_/, '').replace(/_domain_name$/, '').replace(/_/g, '-')}.sample.invalid`,
+      `${o
+        .replace(/^.*_distribution_/, '')
+        .replace(/_domain_name$/, '')
+        .replace(/_/g, '-')}.sample.invalid`,
   },
   { match: /user_pool_endpoint$/, sample: () => 'cognito-idp.us-east-1.amazonaws.com/us-east-1_Sample0000' },
   { match: /vpc_id$/, sample: () => 'vpc-0123456789abcdef0' },

@@ -129,9 +129,9 @@ describe('cost report', () => {
         `${count('network', 'aws_vpc_endpoint') - 1} endpoints × ${env.network.azCount} AZs`,
       );
       expect(count('foundation', 'aws_kms_key')).toBe(FIXED_RESOURCES.kmsKeys);
-      expect(count('edge', 'aws_secretsmanager_secret') + count('identity', 'aws_secretsmanager_secret')).toBe(
-        FIXED_RESOURCES.secrets,
-      );
+      expect(
+        count('edge', 'aws_secretsmanager_secret') + count('identity', 'aws_secretsmanager_secret'),
+      ).toBe(FIXED_RESOURCES.secrets);
       expect(count('edge', 'aws_lb')).toBe(FIXED_RESOURCES.albs);
       expect(count('edge', 'aws_cloudfront_distribution')).toBe(FIXED_RESOURCES.cloudFrontDistributions);
       const [group] = Object.values(resourcesOf(synthStack(stacks.cluster).json, 'aws_eks_node_group'));
