@@ -149,16 +149,18 @@ describe('a broken SQL file on a local Spark', () => {
   // A throwaway repository: the real SQL runner, one pipeline whose second statement is not SQL.
   const repo = path.join(work, 'broken-repo');
   // Statement 1 holds Spark's nested comment with semicolons inside (which sqlparse would split, see
-  // etl/runners/test_splitter_choice.py): Spark runs it whole, so the failure is statement 2 of 2.
+  // etl/runners/test_splitter_choice.py): Spark runs it whole, so the failure is statement 2 of 2. Statement 2 parses
+  // (the SQL compile step at load accepts it) and fails in Spark's analyzer, so the runner is the one that reports it.
   const sql =
-    'SELECT 1 /* outer /* inner; */ still; */ AS one;\n\n-- the typo is on line 4\nSELEC 2 AS two;\n';
+    'SELECT 1 /* outer /* inner; */ still; */ AS one;\n\n-- the unknown column is on line 4\nSELECT missing_column FROM range(1);\n';
   const yaml =
     'name: broken\ndescription: d\nowner: o\njobs:\n' +
-    '  - { id: typo, runtime: sql, file: broken/typo.sql, size: local }\n' +
-    '  - { id: after, runtime: sql, file: broken/after.sql, size: local, dependsOn: [typo] }\n';
+    '  - { id: fails, runtime: sql, file: broken/fails.sql, size: local }\n' +
+    '  - { id: after, runtime: sql, file: broken/after.sql, size: local, dependsOn: [fails] }\n';
   beforeAll(() => {
     for (const [file, content] of Object.entries({
-      'etl/jobs/broken/typo.sql': sql,
+      'etl/jobs/broken/fails.sql': sql,
+      'etl/jobs/broken/typo.sql': 'SELECT 1;\n\n-- the typo is on line 4\nSELEC 2 AS two;\n',
       'etl/jobs/broken/after.sql': 'SELECT 3;\n',
       'etl/jobs/broken/unset.sql': 'SELECT 1;\nSELECT ${NOT_GIVEN};\n',
       'etl/pipelines/broken.yaml': yaml,
@@ -169,7 +171,7 @@ describe('a broken SQL file on a local Spark', () => {
     }
   });
 
-  test('a syntax error fails with the pipeline, the job, the file and the line; later jobs do not run', async () => {
+  test('a statement Spark rejects fails with the pipeline, the job, the file and the line; later jobs do not run', async () => {
     const broken = parsePipeline('etl/pipelines/broken.yaml', yaml, repo);
     const run = await runLocal({
       env: DEV,
@@ -180,10 +182,19 @@ describe('a broken SQL file on a local Spark', () => {
     });
     expect(run.ok).toBe(false);
     expect(run.error).toMatch(
-      /^pipeline broken: job 'typo' failed: etl\/jobs\/broken\/typo\.sql: statement 2\/2 \(line 4\)/,
+      /^pipeline broken: job 'fails' failed: etl\/jobs\/broken\/fails\.sql: statement 2\/2 \(line 4\)/,
     );
-    expect(run.error).toMatch(/PARSE_SYNTAX_ERROR/);
+    expect(run.error).toMatch(/UNRESOLVED_COLUMN/);
     expect(run.jobs.map((j) => j.status)).toEqual(['failed', 'not run']);
+  });
+
+  test('a syntax error fails when the pipeline is loaded, before any Spark, with the file, line and column', () => {
+    // The SQL compile step of the loader (the same as make synth's) parses every statement with a Spark SQL grammar.
+    const typo =
+      'name: typo\ndescription: d\nowner: o\njobs:\n  - { id: t, runtime: sql, file: broken/typo.sql, size: local }\n';
+    expect(() => parsePipeline('etl/pipelines/typo.yaml', typo, repo)).toThrow(
+      /etl\/jobs\/broken\/typo\.sql: line 4, column 1: SQL syntax error: 'SELEC'/,
+    );
   });
 
   test('a missing parameter fails when the pipeline is loaded, before any Spark, with the file, line and fix', () => {
