@@ -61,8 +61,9 @@ function checkov(dir: string, framework: string): CheckovRun {
 
 /**
  * A copy of dist/terraform's stacks for checkov: checkov 3.3.30's terraform_json parser raises on the string
- * `terraform.required_version` (its hclify takes only mappings) and then skips the whole file, so the copy leaves out
- * that one key, which no checkov check reads. Everything else is byte-for-byte the synthesized JSON.
+ * `terraform.required_version` and on the top-level `removed` list (its hclify takes only mappings) and then skips the
+ * whole file, so the copy leaves out those two keys, which no checkov check reads (a `removed` block only tells
+ * Terraform to forget an old asset version; it declares no resource). Everything else is the synthesized JSON.
  */
 function terraformScanCopy(): string {
   const out = path.join(REPO, '.build', 'scan', 'terraform');
@@ -73,8 +74,12 @@ function terraformScanCopy(): string {
     if (!fs.existsSync(file)) {
       continue;
     }
-    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { terraform?: Record<string, unknown> };
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      terraform?: Record<string, unknown>;
+      removed?: unknown;
+    };
     delete json.terraform?.required_version;
+    delete json.removed;
     fs.mkdirSync(path.join(out, 'stacks', stack), { recursive: true });
     fs.writeFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), JSON.stringify(json, null, 2));
   }
