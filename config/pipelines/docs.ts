@@ -87,19 +87,49 @@ function nodeId(job: JobSpec): string {
   return `job_${job.id.replace(/-/g, '_')}`;
 }
 
-/** The pipeline's DAG as a Mermaid flowchart (one node per job, an edge per dependency). */
+function testCount(job: JobSpec): number {
+  return (job.tests ?? []).length;
+}
+
+/**
+ * The pipeline's DAG as a Mermaid flowchart (one node per job, an edge per dependency); a job's data tests are a
+ * hexagon after it, which its dependents wait for (as in the WorkflowTemplate).
+ */
 export function renderPipelineDiagram(pipeline: PipelineSpec): string[] {
+  const gate = (job: JobSpec) => (testCount(job) > 0 ? `${nodeId(job)}_tests` : nodeId(job));
   return [
     '```mermaid',
     'flowchart LR',
-    ...pipeline.jobs.map((job) => `  ${nodeId(job)}["${job.id}<br/>${job.runtime}"]`),
+    ...pipeline.jobs.flatMap((job) => [
+      `  ${nodeId(job)}["${job.id}<br/>${job.runtime}"]`,
+      ...(testCount(job) > 0
+        ? [
+            `  ${gate(job)}{{"${job.id}-tests<br/>${testCount(job)} data tests"}}`,
+            `  ${nodeId(job)} --> ${gate(job)}`,
+          ]
+        : []),
+    ]),
     ...pipeline.jobs.flatMap((job) =>
       job.dependsOn.map((dep) => {
         const from = pipeline.jobs.find((j) => j.id === dep);
-        return `  ${from === undefined ? dep : nodeId(from)} --> ${nodeId(job)}`;
+        return `  ${from === undefined ? dep : gate(from)} --> ${nodeId(job)}`;
       }),
     ),
     '```',
+  ];
+}
+
+/** The data tests of a pipeline as a table (empty when it has none). */
+function renderDataTests(pipeline: PipelineSpec): string[] {
+  const rows = pipeline.jobs.flatMap((job) =>
+    (job.tests ?? []).map((test) => [job.id, test.name, `\`${test.dataset}\``, test.failing]),
+  );
+  if (rows.length === 0) return [];
+  return [
+    'Data tests (a step after their job; a failing row fails the run, and the jobs after it do not start):',
+    '',
+    ...table(['Job', 'Test', 'Dataset', 'Fails on'], rows),
+    '',
   ];
 }
 
@@ -133,6 +163,7 @@ function renderPipeline(pipeline: PipelineSpec): string[] {
     '',
     ...table(['Job', 'Runtime', 'Files', 'Size', 'Depends on', 'Limits'], jobRows),
     '',
+    ...renderDataTests(pipeline),
     ...(pipeline.jobs.some((job) => job.runtime === 'arc')
       ? [
           `> **Arc jobs (${pipeline.jobs

@@ -146,4 +146,23 @@ describe('make impact on a two-commit history', () => {
     expect(report.pipelines).toEqual([{ pipeline: 'daily-words', reasons: ['added'] }]);
     expect(report.downstream).toEqual([]);
   });
+
+  test('a changed data test is a change of its job, whose step the downstream jobs wait for', () => {
+    repo.edit(
+      'etl/pipelines/customer-scd2-sql.yaml',
+      'where: is_current\n',
+      'where: is_current AND id > 0\n',
+    );
+    const report = impactReport(repo.dir, 'HEAD', dev);
+    expect(report.changed.find((c) => c.job === 'scd2-merge')).toEqual({
+      pipeline: 'customer-scd2-sql',
+      job: 'scd2-merge',
+      reasons: ['data tests'],
+      writes: ['customer_sql/contacts_scd2'],
+    });
+    expect(affectedJobs(report).filter((j) => j.startsWith('customer-scd2-sql/'))).toEqual([
+      'customer-scd2-sql/scd2-merge',
+      'customer-scd2-sql/register-table',
+    ]);
+  });
 });

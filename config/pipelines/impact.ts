@@ -110,6 +110,7 @@ function jobReasons(before: JobSpec, after: JobSpec, baseRoot: string, repoRoot:
   if (before.retries !== after.retries || before.timeoutSeconds !== after.timeoutSeconds)
     reasons.push('limits');
   if (!same(before.dependsOn, after.dependsOn)) reasons.push('dependencies');
+  if (!same(before.tests ?? [], after.tests ?? [])) reasons.push('data tests');
   if (
     !same(before.lineage?.inputs, after.lineage?.inputs) ||
     !same(before.lineage?.outputs, after.lineage?.outputs)

@@ -1,4 +1,5 @@
 import type { JobSpec, PipelineSpec, Runtime } from './model';
+import { TESTS_STEP_SUFFIX } from './limits';
 
 /**
  * How one pipeline job is invoked: its main file, arguments, parameters and Spark properties. One function computes
@@ -166,4 +167,38 @@ export function jobInvocation(pipeline: PipelineSpec, job: JobSpec, values: Invo
         arguments: parameters.flatMap(([name, value]) => [`--${name}`, value]),
       };
   }
+}
+
+/** The test step's id for a job with data tests: `<job id>-tests` (its Argo task and SparkApplication). */
+export function testsStepId(job: Pick<JobSpec, 'id'>): string {
+  return `${job.id}${TESTS_STEP_SUFFIX}`;
+}
+
+/**
+ * The invocation of a job's data tests: the SQL runner with one `--test <json>` per test (name, dataset, what a
+ * failing row is, the query) and the job's parameters, so `${NAME}` in a test means what it means in the job. Runs
+ * after the job, on the cluster as its own SparkApplication and locally in the same driver (etl/local/run.ts).
+ */
+export function testsInvocation(
+  pipeline: PipelineSpec,
+  job: JobSpec,
+  values: InvocationValues,
+): JobInvocation {
+  const tests = job.tests ?? [];
+  if (tests.length === 0) throw new Error(`${where(pipeline, job)}: has no data tests`);
+  const parameters = invocationParameters(pipeline, job, values);
+  return {
+    runtime: 'sql',
+    files: [],
+    parameters,
+    sparkConf: { ...job.sparkConf },
+    mainApplicationFile: values.fileUri(SQL_RUNNER),
+    arguments: [
+      ...tests.flatMap((test) => [
+        '--test',
+        JSON.stringify({ name: test.name, dataset: test.dataset, failing: test.failing, sql: test.sql }),
+      ]),
+      ...parameters.flatMap(([name, value]) => ['--param', `${name}=${value}`]),
+    ],
+  };
 }

@@ -28,3 +28,6 @@ export const RESOURCE_SPARK_KEYS = [
 export function jobIdBudget(pipelineName: string): number {
   return MAX_SPARK_APPLICATION_NAME - pipelineName.length - WORKFLOW_NAME_SUFFIX_LENGTH - 1;
 }
+
+/** Suffix of the step (Argo task and SparkApplication) that runs a job's data tests: `<job id>-tests`. */
+export const TESTS_STEP_SUFFIX = '-tests';

@@ -7,9 +7,11 @@ import type { EnvironmentConfig } from '../environment';
 import { environmentSources } from '../environments';
 import { parseArcJob } from './arc-lint';
 import { arcChain } from './arc-chain';
+import { buildDataTests } from './data-tests';
 import {
   MAX_SPARK_APPLICATION_NAME,
   RESOURCE_SPARK_KEYS,
+  TESTS_STEP_SUFFIX,
   WORKFLOW_NAME_SUFFIX_LENGTH,
   jobIdBudget,
 } from './limits';
@@ -20,7 +22,7 @@ import {
   parseDeclaredDataset,
   type LineageEnvironment,
 } from './lineage';
-import type { DatasetAddress, JobLineage, JobSpec, PipelineSpec, Schedule } from './model';
+import type { DataTest, DatasetAddress, JobLineage, JobSpec, PipelineSpec, Schedule } from './model';
 import { DEFAULT_SIZE, SIZE_PRESETS } from './presets';
 import { RUNTIME_PARAMETER_NAMES, isRuntimeParameter } from './runtime-parameters';
 import {
@@ -453,6 +455,7 @@ function toJobSpec(
   job: JobDocument,
   env: EnvironmentConfig | undefined,
   lineage: JobLineage,
+  tests: readonly DataTest[],
 ): JobSpec {
   const size = job.resources !== undefined ? 'custom' : (job.size ?? DEFAULT_SIZE);
   const arcEnvironment = job.runtime === 'arc' ? (job.environment ?? env?.name) : undefined;
@@ -469,6 +472,7 @@ function toJobSpec(
     timeoutSeconds: parseTimeout(job.timeout)!,
     dependsOn: job.dependsOn,
     lineage,
+    ...(tests.length === 0 ? {} : { tests }),
   };
 }
 
@@ -535,6 +539,51 @@ function declaredDatasets(
   return valid ? declared : null;
 }
 
+/**
+ * The data tests of every job (config/pipelines/data-tests.ts), once the lineage of all jobs is known: a test reads
+ * what its job writes, in the format a job of the pipeline shows. Also checks the names the test steps take.
+ */
+function checkDataTests(
+  problems: Problems,
+  pipeline: PipelineDocument,
+  lineages: ReadonlyMap<number, JobLineage>,
+  values: ReadonlyMap<number, () => Record<string, string>>,
+): Map<number, DataTest[]> {
+  const known = [...lineages.values()].flatMap((l) => [...l.outputs, ...l.inputs]);
+  const ids = new Set(pipeline.jobs.map((job) => job.id));
+  const budget = jobIdBudget(pipeline.name) - TESTS_STEP_SUFFIX.length;
+  const result = new Map<number, DataTest[]>();
+  pipeline.jobs.forEach((job, i) => {
+    if (job.tests.length === 0) return;
+    const step = `${job.id}${TESTS_STEP_SUFFIX}`;
+    if (ids.has(step)) {
+      problems.add(
+        ['jobs', i, 'tests'],
+        `make a step named '${step}', which is also a job id of the pipeline; rename job '${step}'`,
+      );
+    }
+    if (job.id.length > budget) {
+      problems.add(
+        ['jobs', i, 'id'],
+        `${show(job.id)} (${job.id.length} characters) with data tests makes the SparkApplication name '<run of ` +
+          `${pipeline.name}>-${step}' longer than Kubernetes' ${MAX_SPARK_APPLICATION_NAME} characters; shorten ` +
+          `the job id to at most ${budget} characters, or the pipeline name`,
+      );
+    }
+    const built = buildDataTests(job.tests, {
+      jobId: job.id,
+      values: values.get(i)!(),
+      outputs: lineages.get(i)!.outputs,
+      known,
+    });
+    for (const { index, problem } of built.problems) {
+      problems.add(['jobs', i, 'tests', index, ...problem.path], problem.message);
+    }
+    result.set(i, built.tests);
+  });
+  return result;
+}
+
 /** The problems of one file and, when there are none, its spec. */
 function checkPipeline(
   file: string,
@@ -576,6 +625,7 @@ function checkPipeline(
   checkClusterLimits(problems, pipeline);
   checkParameters(problems, repoRoot, ['parameters'], pipeline.parameters);
   const lineages = new Map<number, JobLineage>();
+  const jobValuesByIndex = new Map<number, () => Record<string, string>>();
   pipeline.jobs.forEach((job, i) => {
     const before = problems.lines.length;
     checkParameters(problems, repoRoot, ['jobs', i, 'parameters'], job.parameters);
@@ -658,7 +708,10 @@ function checkPipeline(
       }
     }
     lineages.set(i, assembleLineage(steps, declared, warnings));
+    jobValuesByIndex.set(i, values);
   });
+  if (problems.lines.length > 0) return { problems: problems.lines };
+  const tests = checkDataTests(problems, pipeline, lineages, jobValuesByIndex);
   if (problems.lines.length > 0) return { problems: problems.lines };
 
   const schedule: Schedule | undefined = pipeline.schedule;
@@ -671,7 +724,9 @@ function checkPipeline(
     ...(schedule === undefined ? {} : { schedule }),
     concurrencyPolicy: pipeline.concurrencyPolicy,
     parameters: resolveParameters(repoRoot, pipeline.parameters, env),
-    jobs: pipeline.jobs.map((job, i) => toJobSpec(repoRoot, pipeline, job, env, lineages.get(i)!)),
+    jobs: pipeline.jobs.map((job, i) =>
+      toJobSpec(repoRoot, pipeline, job, env, lineages.get(i)!, tests.get(i) ?? []),
+    ),
   };
   return { spec, problems: [] };
 }

@@ -67,6 +67,32 @@ export interface JobSpec {
    * @default - nothing known (a spec built by hand)
    */
   readonly lineage?: JobLineage;
+  /**
+   * Data tests on what the job writes, run after it (config/pipelines/data-tests.ts builds their SQL).
+   * @default - none
+   */
+  readonly tests?: readonly DataTest[];
+}
+
+/** The kinds of data test (the pipeline YAML's keys). */
+export type DataTestKind =
+  'not_null' | 'unique' | 'accepted_values' | 'row_count' | 'relationships' | 'freshness' | 'sql';
+
+/**
+ * One data test as the SQL runner runs it (`--test <json>`): a Spark SQL query whose rows are the failures. The query
+ * keeps its `${NAME}` placeholders, which the runner fills in with the step's parameters, so the same test runs on the
+ * cluster and locally.
+ */
+export interface DataTest {
+  /** Unique within the job; what the logs call it. */
+  readonly name: string;
+  readonly kind: DataTestKind;
+  /** The dataset tested, as the job addresses it (`${DATALAKE}/…`, `db.table`), for messages. */
+  readonly dataset: string;
+  /** What one returned row is ('rows with a NULL in id'), for messages. */
+  readonly failing: string;
+  /** The query returning the failing rows. */
+  readonly sql: string;
 }
 
 /**

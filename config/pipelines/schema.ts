@@ -146,6 +146,204 @@ const datasets = z.array(
   { error: "use a list of datasets, e.g. ['${DATALAKE}/sales/orders']" },
 );
 
+/** Kinds of data test, in documentation order (config/pipelines/data-tests.ts turns each into Spark SQL). */
+export const DATA_TEST_KINDS = [
+  'not_null',
+  'unique',
+  'accepted_values',
+  'row_count',
+  'relationships',
+  'freshness',
+  'sql',
+] as const;
+
+/** Formats a data test can read a path dataset as (`<format>.\`<path>\``). */
+export const DATA_TEST_FORMATS = ['delta', 'parquet', 'orc', 'json', 'csv', 'avro'] as const;
+
+/** A column, or a nested field with dots (`address.city`). */
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** A freshness age: a whole number of seconds, minutes, hours or days. */
+const MAX_AGE = /^([1-9][0-9]*)([smhd])$/;
+/** A whole number, or a `${NAME}` parameter holding one. */
+const COUNT_PARAMETER = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
+
+const column = z.string(says('add the column, e.g. id', 'use a column name as text')).regex(COLUMN, {
+  error: "use a column name (letters, digits, '_'; dots for nested fields), e.g. customer_id",
+});
+const columns = z
+  .union([column.transform((c) => [c]), z.array(column).min(1, { error: 'list at least one column' })], {
+    error: 'use a column name or a list of them, e.g. [id, valid_from]',
+  })
+  .describe('A column or a list of columns.');
+const count = z.union(
+  [
+    z
+      .number({ error: "use a whole number (or a parameter, '${NAME}')" })
+      .int({ error: 'use a whole number' })
+      .min(0, { error: 'use a number ≥ 0' }),
+    z
+      .string()
+      .regex(COUNT_PARAMETER, { error: "use a whole number or one parameter, e.g. '${EXPECTED_ROWS}'" }),
+  ],
+  { error: "use a whole number or one parameter, e.g. '${EXPECTED_ROWS}'" },
+);
+const testDataset = z
+  .string({ error: 'use a text dataset' })
+  .regex(/^(table:|\$\{[A-Za-z_][A-Za-z0-9_]*\}|[a-z][a-z0-9+.-]*:\/)/, {
+    error:
+      "write the dataset as the job writes it: a URI ('${DATALAKE}/<path>') or 'table:<database>.<table>'",
+  });
+const testFormat = z.enum(DATA_TEST_FORMATS, { error: `use one of ${DATA_TEST_FORMATS.join(', ')}` });
+
+/** Seconds of a freshness age (`36h`). */
+export function parseMaxAge(age: string): number {
+  const match = MAX_AGE.exec(age)!;
+  return Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+/** One data test on a dataset a job writes: exactly one kind key, with optional name, dataset, format and where. */
+export const DataTestSchema = z
+  .strictObject(
+    {
+      name: z
+        .string({ error: 'use a text name' })
+        .min(1, { error: 'use a non-empty name' })
+        .max(100, { error: 'use at most 100 characters' })
+        .regex(/^[^\n\r\t]*$/, { error: 'use one line' })
+        .optional()
+        .describe(
+          'What the logs call the test. Default: the kind and its columns, e.g. unique(id, valid_from).',
+        ),
+      dataset: testDataset
+        .optional()
+        .describe(
+          "The dataset tested, written as the job writes it ('${DATALAKE}/<path>' or 'table:<db>.<table>'). " +
+            'Default: the only dataset the job writes.',
+        ),
+      format: testFormat
+        .optional()
+        .describe('How to read a path dataset when the SQL does not show it (delta, parquet, …).'),
+      where: z
+        .string({ error: 'use a Spark SQL condition as text' })
+        .min(1, { error: 'use a Spark SQL condition' })
+        .optional()
+        .describe('Spark SQL condition: only rows matching it are tested (not for sql tests).'),
+      not_null: columns.optional().describe('Columns that must never be NULL.'),
+      unique: columns.optional().describe('A column or a combination of columns that must be unique.'),
+      accepted_values: z
+        .strictObject(
+          {
+            column,
+            values: z
+              .array(z.union([z.string(), z.number(), z.boolean()]), {
+                error: 'use a list of values, e.g. [open, closed]',
+              })
+              .min(1, { error: 'list at least one value' }),
+          },
+          says('add { column: …, values: [...] }', 'use a mapping { column: …, values: [...] }'),
+        )
+        .optional()
+        .describe('A column whose non-NULL values must be among values.'),
+      row_count: z
+        .strictObject(
+          { min: count.optional(), max: count.optional(), equals: count.optional() },
+          says('add { min: 1 } or { equals: 100 }', 'use a mapping with min, max or equals'),
+        )
+        .optional()
+        .describe("Bounds of the dataset's row count: min and/or max, or equals (numbers or one '${NAME}')."),
+      relationships: z
+        .strictObject(
+          {
+            column,
+            to: testDataset.describe('The referenced dataset.'),
+            field: column.describe('The referenced column.'),
+            format: testFormat.optional().describe('How to read `to` when no job of the pipeline shows it.'),
+          },
+          says('add { column: …, to: …, field: … }', 'use a mapping { column: …, to: …, field: … }'),
+        )
+        .optional()
+        .describe('Every non-NULL value of column exists in field of the dataset to (a foreign key).'),
+      freshness: z
+        .strictObject(
+          {
+            column,
+            maxAge: z
+              .string({ error: "use an age as text, e.g. '36h'" })
+              .regex(MAX_AGE, { error: "use a whole number followed by s, m, h or d, e.g. '36h' or '2d'" }),
+          },
+          says("add { column: …, maxAge: '36h' }", "use a mapping { column: …, maxAge: '36h' }"),
+        )
+        .optional()
+        .describe('The newest value of a timestamp column is at most maxAge old when the test runs.'),
+      sql: z
+        .string({ error: 'use a Spark SQL query as text' })
+        .min(1, { error: 'use a Spark SQL query' })
+        .optional()
+        .describe(
+          'A Spark SQL query that must return no rows (each row it returns is a failure); needs name.',
+        ),
+    },
+    says('add a test, e.g. { not_null: [id] }', `use a mapping with one of ${DATA_TEST_KINDS.join(', ')}`),
+  )
+  .superRefine((test, ctx) => {
+    const kinds = DATA_TEST_KINDS.filter((kind) => test[kind] !== undefined);
+    // No kind at all is reported by the loader (config/pipelines/data-tests.ts): here, a misspelt kind is already
+    // an unknown field with "did you mean", and the refinement cannot tell the two cases apart.
+    if (kinds.length > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        params: SENTENCE,
+        path: [kinds[1]],
+        input: test[kinds[1]],
+        message: `is given together with ${kinds[0]}; write one test per list item`,
+      });
+      return;
+    }
+    if (test.sql !== undefined && test.name === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        params: SENTENCE,
+        path: ['sql'],
+        input: test.sql,
+        message: "has no name; add name: <what a returned row means>, e.g. name: 'versions overlap'",
+      });
+    }
+    if (test.sql !== undefined && test.where !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        params: SENTENCE,
+        path: ['where'],
+        input: test.where,
+        message: 'applies to the other kinds only; put the condition into the sql query',
+      });
+    }
+    const bounds = test.row_count;
+    if (bounds !== undefined) {
+      const given = (['min', 'max', 'equals'] as const).filter((key) => bounds[key] !== undefined);
+      if (given.length === 0 || (bounds.equals !== undefined && given.length > 1)) {
+        ctx.addIssue({
+          code: 'custom',
+          params: SENTENCE,
+          path: ['row_count'],
+          input: bounds,
+          message: 'needs min and/or max, or equals alone, e.g. { min: 1 } or { equals: 100 }',
+        });
+      } else if (
+        typeof bounds.min === 'number' &&
+        typeof bounds.max === 'number' &&
+        bounds.min > bounds.max
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          params: SENTENCE,
+          path: ['row_count', 'max'],
+          input: bounds.max,
+          message: `is below min (${bounds.min}); raise max or lower min`,
+        });
+      }
+    }
+  });
+
 /** Explicit Spark resources (instead of a size preset). */
 export const ResourcesSchema = z
   .strictObject({
@@ -264,6 +462,13 @@ export const JobSchema = z
         .optional()
         .describe(
           'Datasets the job writes that its SQL does not show (pyspark jobs, dynamic SQL); same forms as inputs.',
+        ),
+      tests: z
+        .array(DataTestSchema, { error: 'use a list of tests, e.g. [{ not_null: [id] }, { unique: [id] }]' })
+        .default([])
+        .describe(
+          "Data tests on what the job writes, run after it as a gate: the job's dependents wait for them, and a " +
+            'failing test fails the run.',
         ),
     },
     says('add a job: { id: …, runtime: …, file: … }', 'use a mapping with id, runtime and file'),
@@ -428,6 +633,9 @@ export const PipelineSchema = z
 
 /** A pipeline file after schema validation (defaults applied, not yet checked against other files). */
 export type PipelineDocument = z.output<typeof PipelineSchema>;
+
+/** One data test after schema validation. */
+export type DataTestDocument = z.output<typeof DataTestSchema>;
 
 /** One job after schema validation. */
 export type JobDocument = z.output<typeof JobSchema>;

@@ -83,9 +83,10 @@ describe('customer-scd2-sql on a local Spark', () => {
       ['initial-load', 'succeeded'],
       ['delta-load', 'succeeded'],
       ['scd2-merge', 'succeeded'],
+      ['scd2-merge-tests', 'succeeded'],
       ['register-table', 'skipped'],
     ]);
-    expect(first.jobs[3].message).toMatch(/Athena/);
+    expect(first.jobs[4].message).toMatch(/Athena/);
     // Rows written as Delta reports them: the two staged extracts.
     const initial = csv('etl/jobs/customer-scd2/data/contacts_initial.csv');
     const delta = csv('etl/jobs/customer-scd2/data/contacts_delta.csv');
@@ -123,7 +124,7 @@ describe('customer-scd2-sql on a local Spark', () => {
     expect(again.queries.content).toEqual(first.queries.content);
   });
 
-  test('a wrong EXPECTED_ROWS fails the merge job naming the check, both numbers, the file and the line', async () => {
+  test('a wrong EXPECTED_ROWS fails the data tests step naming the test, the dataset and the failing row', async () => {
     const p = pipeline('customer-scd2-sql');
     const wrong: PipelineSpec = {
       ...p,
@@ -133,15 +134,105 @@ describe('customer-scd2-sql on a local Spark', () => {
     };
     const run = await runLocal({ env: DEV, pipeline: wrong, job: 'scd2-merge', warehouse, print: quiet });
     expect(run.ok).toBe(false);
-    expect(run.jobs[0].status).toBe('failed');
-    expect(run.error).toMatch(
-      /^pipeline customer-scd2-sql: job 'scd2-merge' failed: etl\/jobs\/customer-scd2-sql\/04_check_scd2\.sql: statement 1\/2 \(line \d+\)/,
+    expect(run.jobs.map((j) => [j.id, j.status])).toEqual([
+      ['scd2-merge', 'succeeded'],
+      ['scd2-merge-tests', 'failed'],
+    ]);
+    expect(run.error).toBe(
+      "pipeline customer-scd2-sql: job 'scd2-merge-tests' failed: 1 of 10 data tests failed: 'row_count' on " +
+        `${warehouse}/customer_sql/contacts_scd2: 1 row: row count not equal to 1000`,
     );
-    expect(run.error).toMatch(/row count check failed: 1192 rows, EXPECTED_ROWS is 1000/);
+    // The failing row (the count the test found) is in the log.
+    expect(fs.readFileSync(run.log, 'utf8')).toMatch(
+      /'row_count' on .*: failing row 1: Row\(row_count=1192\)/,
+    );
   });
 
   test('dist/ is untouched by local runs', () => {
     expect(distSnapshot()).toBe(dist);
+  });
+});
+
+describe('data tests of every kind on a local Spark', () => {
+  // A throwaway repository: a job writes orders (with a NULL customer, an unknown status, a customer that does not
+  // exist, one old row) and customers; its tests run on Spark, and the job after it must not run.
+  const repo = path.join(work, 'tests-repo');
+  const writeSql =
+    'CREATE OR REPLACE TABLE delta.`${DATALAKE}/dt/customers` USING DELTA AS\n' +
+    "SELECT * FROM VALUES (10, 'Ada'), (11, 'Bo') AS c(id, name);\n" +
+    'CREATE OR REPLACE TABLE delta.`${DATALAKE}/dt/orders` USING DELTA AS\n' +
+    'SELECT id, customer_id, status, CAST(updated_at AS TIMESTAMP) AS updated_at FROM VALUES\n' +
+    "  (1, 10, 'open', current_timestamp()),\n" +
+    "  (2, 99, 'lost', TIMESTAMP '2020-01-01 00:00:00'),\n" +
+    "  (3, NULL, 'open', current_timestamp()) AS o(id, customer_id, status, updated_at);\n";
+  const orders = "'${DATALAKE}/dt/orders'";
+  const yaml = [
+    'name: tested',
+    'description: d',
+    'owner: o',
+    'jobs:',
+    '  - id: write',
+    '    runtime: sql',
+    '    file: dt/write.sql',
+    '    size: local',
+    '    tests:',
+    `      - { dataset: ${orders}, not_null: [customer_id] }`,
+    `      - { dataset: ${orders}, unique: id }`,
+    `      - { dataset: ${orders}, accepted_values: { column: status, values: [open, closed] } }`,
+    `      - { dataset: ${orders}, row_count: { min: 1, max: 2 } }`,
+    `      - { dataset: ${orders}, relationships: { column: customer_id, to: '\${DATALAKE}/dt/customers', field: id } }`,
+    `      - { dataset: ${orders}, freshness: { column: updated_at, maxAge: 1h } }`,
+    `      - { dataset: ${orders}, name: old lost orders, freshness: { column: updated_at, maxAge: 30d }, where: "status = 'lost'" }`,
+    `      - { dataset: ${orders}, name: negative ids, sql: 'SELECT * FROM delta.\`\${DATALAKE}/dt/orders\` WHERE id < 0' }`,
+    "      - { dataset: '${DATALAKE}/dt/customers', not_null: [id, name] }",
+    '  - { id: after, runtime: sql, file: dt/after.sql, size: local, dependsOn: [write] }',
+    '',
+  ].join('\n');
+  beforeAll(() => {
+    for (const [file, content] of Object.entries({
+      'etl/jobs/dt/write.sql': writeSql,
+      'etl/jobs/dt/after.sql': 'SELECT 1;\n',
+      'etl/pipelines/tested.yaml': yaml,
+      'etl/runners/sql_runner.py': fs.readFileSync(path.join(REPO_ROOT, 'etl/runners/sql_runner.py'), 'utf8'),
+    })) {
+      fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+      fs.writeFileSync(path.join(repo, file), content);
+    }
+  });
+
+  test('the failing tests fail the step with name, dataset and count; passing ones pass; the next job waits', async () => {
+    const tested = parsePipeline('etl/pipelines/tested.yaml', yaml, repo);
+    const warehouse = path.join(work, 'tests-warehouse');
+    const run = await runLocal({ env: DEV, pipeline: tested, repoRoot: repo, warehouse, print: quiet });
+    expect(run.ok).toBe(false);
+    expect(run.jobs.map((j) => [j.id, j.status])).toEqual([
+      ['write', 'succeeded'],
+      ['write-tests', 'failed'],
+      ['after', 'not run'],
+    ]);
+    const on = `on ${warehouse}/dt/orders`;
+    expect(run.error).toBe(
+      "pipeline tested: job 'write-tests' failed: 5 of 9 data tests failed: " +
+        [
+          `'not_null(customer_id)' ${on}: 1 row: rows with a NULL in customer_id`,
+          `'accepted_values(status)' ${on}: 1 row: rows whose status is not one of open, closed`,
+          `'row_count' ${on}: 1 row: row count outside 1..2`,
+          `'relationships(customer_id → id)' ${on}: 1 row: rows whose customer_id is missing from id of ${warehouse}/dt/customers`,
+          `'old lost orders' ${on}: 1 row: newest updated_at older than 30d (or none at all)`,
+        ].join('; '),
+    );
+    const log = fs.readFileSync(run.log, 'utf8');
+    // Sample rows name the offending values.
+    expect(log).toMatch(
+      /'relationships\(customer_id → id\)' on .*: failing row 1: Row\(id=2, customer_id=99/,
+    );
+    expect(log).toMatch(
+      /'accepted_values\(status\)' on .*: failing row 1: Row\(id=2, customer_id=99, status='lost'/,
+    );
+    for (const passing of ['unique(id)', 'freshness(updated_at)', 'negative ids', 'not_null(id, name)']) {
+      expect(log).toContain(`'${passing}' on `);
+      expect(log).toMatch(new RegExp(`'${passing.replace(/[()]/g, '\\$&')}' on [^:]*: passed`));
+    }
   });
 });
 

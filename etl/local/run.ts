@@ -18,6 +18,8 @@ import { loadEnvironments, type EnvironmentConfig } from '../../config';
 import {
   SQL_RUNNER,
   jobInvocation,
+  testsInvocation,
+  testsStepId,
   type InvocationValues,
   type JobInvocation,
 } from '../../config/pipelines/invocation';
@@ -279,9 +281,23 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
     }
     jobs = [only];
   }
+  // A job with data tests is followed by its tests step, as in the WorkflowTemplate: the SQL runner with --test.
+  const tested = new Map<string, JobSpec>();
+  jobs = jobs.flatMap((job) => {
+    if ((job.tests ?? []).length === 0) return [job];
+    const step: JobSpec = { ...job, id: testsStepId(job), runtime: 'sql', files: [], dependsOn: [job.id] };
+    tested.set(step.id, job);
+    return [job, step];
+  });
   const values = localInvocationValues(env, repoRoot, warehouse, startedAt);
   const invocations = new Map<string, JobInvocation>(
-    jobs.map((job) => [job.id, jobInvocation(pipeline, job, values)]),
+    jobs.map((job) => {
+      const of = tested.get(job.id);
+      return [
+        job.id,
+        of === undefined ? jobInvocation(pipeline, job, values) : testsInvocation(pipeline, of, values),
+      ];
+    }),
   );
   const jars = fs.existsSync(path.join(REPO_ROOT, LOCAL_JARS_DIR))
     ? fs
@@ -380,7 +396,10 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
           break;
         case 'start': {
           const spec = jobs.find((j) => j.id === event.job)!;
-          print(`run-local: ${event.job} (${spec.runtime}, ${spec.files.join(', ')}) ...`);
+          const of = tested.get(spec.id);
+          print(
+            `run-local: ${event.job} (${of === undefined ? `${spec.runtime}, ${spec.files.join(', ')}` : `${of.tests!.length} data tests of ${of.id}`}) ...`,
+          );
           break;
         }
         case 'note':

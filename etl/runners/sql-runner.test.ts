@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadEnvironments } from '../../config';
 import { loadPipelines } from '../../config/pipelines/load';
+import { testsInvocation } from '../../config/pipelines/invocation';
 import { PER_RUN_PARAMETERS, runtimeParameters } from '../../config/pipelines/runtime-parameters';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -57,23 +58,44 @@ describe('sql_runner.py', () => {
     }
   });
 
-  test('the SCD2 merge runs CREATE, views, MERGE, then its checks, in file order', () => {
+  test('the SCD2 merge runs CREATE, views, then MERGE, in file order', () => {
     const run = python([
       RUNNER,
       '--dry-run',
-      ...['03_scd2_merge.sql', '04_check_scd2.sql'].flatMap((f) => [
-        '--sql',
-        `etl/jobs/customer-scd2-sql/${f}`,
-      ]),
-      ...['DATALAKE=s3a://lake/warehouse', 'EXPECTED_ROWS=1192', 'EXPECTED_EXPIRED=92'].flatMap((p) => [
-        '--param',
-        p,
-      ]),
+      '--sql',
+      'etl/jobs/customer-scd2-sql/03_scd2_merge.sql',
+      '--param',
+      'DATALAKE=s3a://lake/warehouse',
     ]);
     expect(run.status, run.stderr).toBe(0);
     const firstWords = [...run.stdout.matchAll(/\(line \d+\)\n(\w+)/g)].map((m) => m[1]);
-    expect(firstWords).toEqual(['CREATE', 'CREATE', 'CREATE', 'MERGE', 'SELECT', 'SELECT']);
-    expect(run.stdout).toContain('count(*) = 1192');
+    expect(firstWords).toEqual(['CREATE', 'CREATE', 'CREATE', 'MERGE']);
+  });
+
+  test("the merge's data tests, as the cluster passes them, substitute every parameter in the runner", () => {
+    const [env] = loadEnvironments(['dev']);
+    const pipeline = loadPipelines(REPO_ROOT, env).find((p) => p.name === 'customer-scd2-sql')!;
+    const merge = pipeline.jobs.find((job) => job.id === 'scd2-merge')!;
+    const invocation = testsInvocation(pipeline, merge, {
+      runtime: {
+        ...runtimeParameters(env),
+        ...Object.fromEntries(PER_RUN_PARAMETERS.map((name) => [name, `<${name}>`])),
+      },
+      fileUri: (file) => file,
+      defaultArcEnvironment: env.name,
+      arcApplication: { jar: 'arc.jar', mainClass: 'ai.tripl.arc.ARC' },
+    });
+    const run = python([RUNNER, '--dry-run', ...invocation.arguments]);
+    expect(run.status, run.stderr).toBe(0);
+    const headers = [
+      ...run.stdout.matchAll(/^-- data test (\d+)\/(\d+) '([^']+)' on (\S+): fails on (.*)$/gm),
+    ];
+    expect(headers.map((m) => m[3])).toEqual((merge.tests ?? []).map((t) => t.name));
+    for (const header of headers)
+      expect(header[4]).toBe(`${runtimeParameters(env).DATALAKE}/customer_sql/contacts_scd2`);
+    expect(run.stdout).not.toMatch(/\$\{[A-Za-z_]\w*\}/);
+    expect(run.stdout).toContain('HAVING count(*) <> 1192;');
+    expect(run.stdout).toContain('fails on row count not equal to 92\n');
   });
 
   test('fails naming the missing parameters when one is not supplied', () => {

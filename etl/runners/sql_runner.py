@@ -1,6 +1,7 @@
 """Run Spark SQL files statement by statement: the kit's `sql` job runtime.
 
     sql_runner.py --sql <uri> [--sql <uri> ...] [--param NAME=VALUE ...] [--dry-run]
+    sql_runner.py --test <json> [--test <json> ...] [--param NAME=VALUE ...] [--dry-run]
 
 Each file (an s3a:// URI read through Spark's Hadoop file systems, or a local path) is split into statements at
 semicolons that are outside string literals, quoted identifiers and comments. `${NAME}` is replaced by the value of
@@ -13,6 +14,11 @@ Statements run in order with `spark.sql`. A query's result is read to the end (s
 statement stops the job with exit status 1, naming the file, the statement number and its line; usage and parameter
 errors exit with status 2.
 
+With `--test`, the runner runs data tests instead (the step after a job that declares `tests:` in its pipeline
+YAML; config/pipelines/data-tests.ts writes the JSON): each is `{"name", "dataset", "failing", "sql"}`, a query whose
+rows are the failures. Every test runs, passing or not; each failing one is logged with its name, the dataset, the
+number of failing rows and up to 10 of them, and the runner exits with status 1 when any failed.
+
 Only pyspark is needed, and only to run statements: the parsing functions are pure and unit-tested without Spark.
 The runtime image runs Python 3.10, so nothing newer is used.
 """
@@ -20,6 +26,7 @@ The runtime image runs Python 3.10, so nothing newer is used.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import re
 import sys
@@ -34,6 +41,9 @@ PARAMETER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 #: Rows of a query result written to the log.
 SHOWN_ROWS = 20
+
+#: Failing rows of a data test written to the log.
+SAMPLE_ROWS = 10
 
 EXIT_STATEMENT_FAILED = 1
 EXIT_USAGE = 2
@@ -223,6 +233,51 @@ def parse_params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def substitute_text(text: str, params: Mapping[str, str]) -> str:
+    """`${NAME}` in a plain text (a test's name, dataset or description) replaced where known; nothing is SQL here."""
+    out: list[str] = []
+    last = 0
+    for start, stop, name in _placeholders(text):
+        out.append(text[last:start])
+        out.append("$" if name is None else params.get(name, text[start:stop]))
+        last = stop
+    out.append(text[last:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class DataTest:
+    """One data test, its query already substituted: every row the query returns is a failure."""
+
+    name: str
+    dataset: str
+    failing: str
+    sql: str
+
+
+TEST_FIELDS = ("name", "dataset", "failing", "sql")
+
+
+def parse_tests(documents: Sequence[str], params: Mapping[str, str]) -> list[DataTest]:
+    """The `--test` JSON documents as tests; a malformed one or a missing parameter raises before anything runs."""
+    tests: list[DataTest] = []
+    for number, document in enumerate(documents, start=1):
+        try:
+            fields = json.loads(document)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"--test {number}: not JSON ({error})") from None
+        if not isinstance(fields, dict) or sorted(fields) != sorted(TEST_FIELDS):
+            raise ValueError(f"--test {number}: write a JSON object with exactly {', '.join(TEST_FIELDS)}")
+        if not all(isinstance(fields[key], str) and fields[key] for key in TEST_FIELDS):
+            raise ValueError(f"--test {number}: {', '.join(TEST_FIELDS)} must be non-empty texts")
+        name = substitute_text(fields["name"], params)
+        sql = substitute(fields["sql"], params, f"data test '{name}'")
+        tests.append(
+            DataTest(name, substitute_text(fields["dataset"], params), substitute_text(fields["failing"], params), sql)
+        )
+    return tests
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Running.
 
@@ -324,9 +379,48 @@ def _run(spark, statements: Sequence[PlannedStatement]) -> int:  # type: ignore[
     return 0
 
 
+def _test_failures(spark, test: DataTest, where: str) -> tuple[int | None, str]:  # type: ignore[no-untyped-def]
+    """(failing rows, message); None rows when the query itself failed."""
+    try:
+        result = spark.sql(test.sql)
+        failing = result.count()
+        if failing == 0:
+            return 0, ""
+        for number, row in enumerate(result.limit(SAMPLE_ROWS).collect(), start=1):
+            LOG.error("%s: failing row %d: %s", where, number, row)
+        if failing > SAMPLE_ROWS:
+            LOG.error("%s: … and %d more", where, failing - SAMPLE_ROWS)
+        return failing, f"{failing} {'row' if failing == 1 else 'rows'}: {test.failing}"
+    except Exception as error:  # noqa: BLE001 - a query that cannot run is a failed test, named with Spark's reason
+        return None, f"could not run: {error_message(error)}"
+
+
+def run_tests(spark, tests: Sequence[DataTest]) -> int:  # type: ignore[no-untyped-def]
+    """Runs every test; logs each result and a summary; 1 when any failed."""
+    failed: list[str] = []
+    total_started = time.monotonic()
+    for number, test in enumerate(tests, start=1):
+        where = f"data test {number}/{len(tests)} '{test.name}' on {test.dataset}"
+        LOG.info("%s: %s", where, _summary(test.sql))
+        started = time.monotonic()
+        failing, message = _test_failures(spark, test, where)
+        seconds = time.monotonic() - started
+        if failing == 0:
+            LOG.info("%s: passed in %.1f s", where, seconds)
+        else:
+            LOG.error("%s: FAILED in %.1f s: %s", where, seconds, message)
+            failed.append(f"'{test.name}' on {test.dataset}: {message}")
+    if failed:
+        LOG.error("%d of %d data tests failed: %s", len(failed), len(tests), "; ".join(failed))
+        return EXIT_STATEMENT_FAILED
+    LOG.info("%d data tests passed in %.1f s", len(tests), time.monotonic() - total_started)
+    return 0
+
+
 def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="sql_runner.py", description="Run Spark SQL files statement by statement.")
-    parser.add_argument("--sql", action="append", required=True, metavar="URI", help="SQL file; repeat, run in order")
+    parser.add_argument("--sql", action="append", default=[], metavar="URI", help="SQL file; repeat, run in order")
+    parser.add_argument("--test", action="append", default=[], metavar="JSON", help="data test; repeat")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="replaces ${NAME}")
     parser.add_argument("--dry-run", action="store_true", help="print the statements (local files only, no Spark)")
     return parser.parse_args(argv)
@@ -341,6 +435,11 @@ def main(argv: Sequence[str] | None = None, spark=None) -> int:  # type: ignore[
     except ValueError as error:
         LOG.error("%s", error)
         return EXIT_USAGE
+    if bool(args.sql) == bool(args.test):
+        LOG.error("give --sql files to run or --test data tests to check, not both and not neither")
+        return EXIT_USAGE
+    if args.test:
+        return _main_tests(args.test, params, args.dry_run, spark)
 
     if args.dry_run:
         remote = [uri for uri in args.sql if not _is_local(uri)]
@@ -376,6 +475,28 @@ def main(argv: Sequence[str] | None = None, spark=None) -> int:  # type: ignore[
             LOG.error("%s", error)
             return EXIT_USAGE
         return _run(spark, statements)
+    finally:
+        if own_session:
+            spark.stop()
+
+
+def _main_tests(documents: Sequence[str], params: Mapping[str, str], dry_run: bool, spark) -> int:  # type: ignore[no-untyped-def]
+    try:
+        tests = parse_tests(documents, params)
+    except (ValueError, SqlFileError, MissingParametersError) as error:
+        LOG.error("%s", error)
+        return EXIT_USAGE
+    if dry_run:
+        for number, test in enumerate(tests, start=1):
+            print(f"-- data test {number}/{len(tests)} '{test.name}' on {test.dataset}: fails on {test.failing}\n{test.sql};\n")
+        return 0
+    from pyspark.sql import SparkSession
+
+    own_session = spark is None
+    if own_session:
+        spark = SparkSession.builder.getOrCreate()
+    try:
+        return run_tests(spark, tests)
     finally:
         if own_session:
             spark.stop()

@@ -235,3 +235,90 @@ class ErrorMessageTest(unittest.TestCase):
         match = sql_runner.ERROR_POSITION.search("[PARSE_SYNTAX_ERROR] near 'SELEC'. (line 2, pos 0)")
         self.assertIsNotNone(match)
         self.assertEqual(match.group(1), "2")  # type: ignore[union-attr]
+
+
+class DataTestsTest(unittest.TestCase):
+    """`--test`: parsing the JSON, substituting parameters, and running every test (a fake session stands in)."""
+
+    TEST = '{"name": "rows ${N}", "dataset": "${DATALAKE}/t", "failing": "row count not ${N}", "sql": "SELECT 1 WHERE ${N} > 0"}'
+
+    def test_parameters_fill_name_dataset_description_and_query(self) -> None:
+        [test] = sql_runner.parse_tests([self.TEST], {"N": "7", "DATALAKE": "/lake"})
+        self.assertEqual(test, sql_runner.DataTest("rows 7", "/lake/t", "row count not 7", "SELECT 1 WHERE 7 > 0"))
+
+    def test_missing_parameter_in_the_query_is_an_error(self) -> None:
+        with self.assertRaises(MissingParametersError) as raised:
+            sql_runner.parse_tests([self.TEST], {"DATALAKE": "/lake"})
+        self.assertIn("N", str(raised.exception))
+
+    def test_malformed_test_names_the_fields(self) -> None:
+        for document in ('{"name": "x"}', "[1]", "not json", '{"name": "", "dataset": "d", "failing": "f", "sql": "s"}'):
+            with self.assertRaises(ValueError) as raised:
+                sql_runner.parse_tests([document], {})
+            self.assertIn("--test 1", str(raised.exception))
+
+    def test_text_substitution_leaves_quotes_and_unknown_names(self) -> None:
+        self.assertEqual(sql_runner.substitute_text("O'Brien ${A} ${B} $${C}", {"A": "1"}), "O'Brien 1 ${B} ${C}")
+
+    class _Result:
+        def __init__(self, rows):  # type: ignore[no-untyped-def]
+            self.rows = rows
+
+        def count(self) -> int:
+            return len(self.rows)
+
+        def limit(self, n: int):  # type: ignore[no-untyped-def]
+            return DataTestsTest._Result(self.rows[:n])
+
+        def collect(self):  # type: ignore[no-untyped-def]
+            return self.rows
+
+    class _Spark:
+        def __init__(self, results):  # type: ignore[no-untyped-def]
+            self.results, self.queries = results, []
+
+        def sql(self, query: str):  # type: ignore[no-untyped-def]
+            self.queries.append(query)
+            result = self.results[query]
+            if isinstance(result, Exception):
+                raise result
+            return DataTestsTest._Result(result)
+
+    def test_every_test_runs_and_a_failure_names_test_dataset_count_and_sample_rows(self) -> None:
+        tests = [
+            sql_runner.DataTest("bad ids", "/lake/a", "rows with a NULL in id", "q1"),
+            sql_runner.DataTest("fine", "/lake/a", "rows returned", "q2"),
+            sql_runner.DataTest("broken", "/lake/b", "rows returned", "q3"),
+        ]
+        spark = self._Spark({"q1": [f"row{i}" for i in range(12)], "q2": [], "q3": RuntimeError("no such column")})
+        with self.assertLogs("sql_runner", level="INFO") as logs:
+            status = sql_runner.run_tests(spark, tests)
+        self.assertEqual(status, 1)
+        self.assertEqual(spark.queries, ["q1", "q2", "q3"])
+        text = "\n".join(logs.output)
+        self.assertIn("failing row 10: row9", text)
+        self.assertNotIn("failing row 11", text)
+        self.assertIn("… and 2 more", text)
+        self.assertIn("'fine' on /lake/a: passed", text)
+        summary = logs.output[-1]
+        self.assertIn("2 of 3 data tests failed", summary)
+        self.assertIn("'bad ids' on /lake/a: 12 rows: rows with a NULL in id", summary)
+        self.assertIn("'broken' on /lake/b: could not run: no such column", summary)
+
+    def test_all_passing_exits_0(self) -> None:
+        spark = self._Spark({"q": []})
+        with self.assertLogs("sql_runner", level="INFO"):
+            self.assertEqual(sql_runner.run_tests(spark, [sql_runner.DataTest("t", "d", "f", "q")]), 0)
+
+    def test_sql_and_test_together_or_neither_is_a_usage_error(self) -> None:
+        for argv in (["--sql", "a.sql", "--test", self.TEST], ["--param", "A=1"]):
+            stderr = io.StringIO()
+            with contextlib.redirect_stderr(stderr):
+                self.assertEqual(sql_runner.main(argv), 2)
+
+    def test_dry_run_prints_the_substituted_queries(self) -> None:
+        stdout = io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()):
+            code = sql_runner.main(["--test", self.TEST, "--param", "N=3", "--param", "DATALAKE=/l", "--dry-run"])
+        self.assertEqual(code, 0)
+        self.assertIn("-- data test 1/1 'rows 3' on /l/t: fails on row count not 3\nSELECT 1 WHERE 3 > 0;", stdout.getvalue())

@@ -210,3 +210,92 @@ describe('PipelinesChart', () => {
     expect(manifests).toMatchSnapshot();
   });
 });
+
+describe('PipelinesChart: data tests', () => {
+  const repo = fixtureRepo();
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+  const tests = [
+    {
+      name: 'not_null(id)',
+      kind: 'not_null' as const,
+      dataset: '${DATALAKE}/demo/contacts',
+      failing: 'rows with a NULL in id',
+      sql: 'SELECT * FROM delta.`${DATALAKE}/demo/contacts` AS tested WHERE (`id` IS NULL)',
+    },
+    {
+      name: 'row_count',
+      kind: 'row_count' as const,
+      dataset: '${DATALAKE}/demo/contacts',
+      failing: 'row count below ${MIN_ROWS}',
+      sql: 'SELECT count(*) AS row_count FROM delta.`${DATALAKE}/demo/contacts` AS tested HAVING count(*) < ${MIN_ROWS}',
+    },
+  ];
+  const pipeline: PipelineSpec = {
+    ...SCHEDULED,
+    jobs: [
+      job({ id: 'load-a', tests, parameters: { MIN_ROWS: '5' }, retries: 1, timeoutSeconds: 900 }),
+      job({ id: 'load-b' }),
+      job({ id: 'merge', runtime: 'sql', files: ['demo/merge.sql'], dependsOn: ['load-a', 'load-b'] }),
+    ],
+  };
+  const manifests = synthChart(
+    new PipelinesChart(testApp(), { env: DEV, pipelines: [pipeline], repoRoot: repo }),
+  );
+  const spec = (pick(manifests, 'WorkflowTemplate', 'customer-scd2') as unknown as { spec: TemplateSpec })
+    .spec;
+  const step = spec.templates.find((t) => t.name === 'spark-load-a-tests')!;
+  const app = parse(step.resource!.manifest) as SparkApplicationObject & {
+    spec: { arguments: string[]; mainApplicationFile: string; image: string; type: string };
+  };
+
+  test('the tests run after their job, and the jobs that depend on it wait for the tests', () => {
+    expect(spec.templates.find((t) => t.name === 'main')?.dag?.tasks).toEqual([
+      { name: 'load-a', template: 'spark-load-a' },
+      { name: 'load-a-tests', template: 'spark-load-a-tests', dependencies: ['load-a'] },
+      { name: 'load-b', template: 'spark-load-b' },
+      { name: 'merge', template: 'spark-merge', dependencies: ['load-a-tests', 'load-b'] },
+    ]);
+  });
+
+  test('a failing test fails the step: the runner exits non-zero, the application ends FAILED, the step fails', () => {
+    // sql_runner.py exits 1 when a test returns rows (etl/runners/test_sql_runner.py; on Spark in the local tier); the
+    // operator then ends the application FAILED, which is the step's failure condition; Argo retries only errors.
+    expect(step.resource).toMatchObject({
+      action: 'apply',
+      setOwnerReference: true,
+      successCondition: 'status.applicationState.state == COMPLETED',
+      failureCondition: 'status.applicationState.state == FAILED',
+    });
+    expect(step).toMatchObject({
+      retryStrategy: { limit: 1, retryPolicy: 'OnError' },
+      activeDeadlineSeconds: 900,
+    });
+  });
+
+  test("the step is the SQL runner on the spark-runtime image, whatever the job's runtime, with every test", () => {
+    expect(app.metadata.name).toBe('{{workflow.name}}-load-a-tests');
+    expect(app.metadata.labels).toMatchObject({ 'sql-etl-on-eks/job': 'load-a-tests' });
+    expect(app.spec.type).toBe('Python');
+    expect(app.spec.mainApplicationFile).toMatch(/^s3a:\/\/.*\/runners\/sql_runner\.py$/);
+    expect(app.spec.image).toMatch(/\/spark-runtime:[0-9a-f]{16}$/);
+    const args = app.spec.arguments;
+    const testArgs = args.flatMap((arg, i) => (args[i - 1] === '--test' ? [JSON.parse(arg) as unknown] : []));
+    expect(testArgs).toEqual(
+      tests.map(({ name, dataset, failing, sql }) => ({ name, dataset, failing, sql })),
+    );
+    // The job's parameters reach the runner, which fills in ${MIN_ROWS} and ${DATALAKE}.
+    expect(args).toContain('MIN_ROWS=5');
+    expect(args.some((arg) => /^DATALAKE=s3a:\/\//.test(arg))).toBe(true);
+    expect(args.indexOf('--param')).toBeGreaterThan(args.lastIndexOf('--test'));
+  });
+
+  test('a job without tests gets no tests step', () => {
+    expect(spec.templates.map((t) => t.name)).toEqual([
+      'main',
+      'spark-load-a',
+      'spark-load-a-tests',
+      'spark-load-b',
+      'spark-merge',
+    ]);
+  });
+});

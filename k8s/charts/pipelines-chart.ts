@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { NAMESPACES, WORKLOADS } from '../../config';
+import { testsStepId } from '../../config/pipelines/invocation';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import {
   CronWorkflow,
@@ -124,6 +125,53 @@ function jobTemplate(
 }
 
 /**
+ * The template of a job's data tests: a SparkApplication of the SQL runner that runs every test and ends FAILED when
+ * one finds failing rows, which fails this step and the run. Retried, like the job, only on infrastructure errors.
+ */
+function testsTemplate(
+  props: PipelinesChartProps,
+  pipeline: PipelineSpec,
+  job: JobSpec,
+): WorkflowTemplateSpecTemplates {
+  return sparkApplicationStep({
+    name: jobTemplateName({ id: testsStepId(job) }),
+    manifest: sparkApplicationManifest(props.env, pipeline, job, props.repoRoot, 'tests'),
+    retries: job.retries,
+    timeoutSeconds: job.timeoutSeconds,
+  });
+}
+
+function hasTests(job: JobSpec): boolean {
+  return (job.tests ?? []).length > 0;
+}
+
+/**
+ * The DAG's tasks: each job, and after a job with data tests its tests step, which its dependents wait for: a job
+ * never reads what a failing test rejected.
+ */
+export function dagTasks(
+  pipeline: PipelineSpec,
+): { name: string; template: string; dependencies?: string[] }[] {
+  const gate = new Map(pipeline.jobs.map((job) => [job.id, hasTests(job) ? testsStepId(job) : job.id]));
+  return pipeline.jobs.flatMap((job) => [
+    {
+      name: job.id,
+      template: jobTemplateName(job),
+      ...(job.dependsOn.length > 0 ? { dependencies: job.dependsOn.map((id) => gate.get(id) ?? id) } : {}),
+    },
+    ...(hasTests(job)
+      ? [
+          {
+            name: testsStepId(job),
+            template: jobTemplateName({ id: testsStepId(job) }),
+            dependencies: [job.id],
+          },
+        ]
+      : []),
+  ]);
+}
+
+/**
  * The workflow spec shared by the pipelines' WorkflowTemplates and the ad-hoc template: service account, pod security
  * context and placement of Argo's pods, TTL and pod GC. The argoexec container's own security context and resources
  * come from the controller's `executor` configuration (Helm values): a resource template has no container field, and
@@ -176,15 +224,12 @@ export class PipelinesChart extends EnvironmentChart {
           templates: [
             {
               name: ENTRYPOINT,
-              dag: {
-                tasks: pipeline.jobs.map((job) => ({
-                  name: job.id,
-                  template: jobTemplateName(job),
-                  ...(job.dependsOn.length > 0 ? { dependencies: [...job.dependsOn] } : {}),
-                })),
-              },
+              dag: { tasks: dagTasks(pipeline) },
             },
-            ...pipeline.jobs.map((job) => jobTemplate(props, pipeline, job)),
+            ...pipeline.jobs.flatMap((job) => [
+              jobTemplate(props, pipeline, job),
+              ...(hasTests(job) ? [testsTemplate(props, pipeline, job)] : []),
+            ]),
           ],
         },
       });

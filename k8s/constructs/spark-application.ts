@@ -8,6 +8,8 @@ import {
   SQL_RUNNER,
   invocationParameters,
   jobInvocation,
+  testsInvocation,
+  testsStepId,
   type InvocationValues,
   type JobInvocation,
 } from '../../config/pipelines/invocation';
@@ -351,12 +353,14 @@ export function sparkApplicationManifest(
   pipeline: PipelineSpec,
   job: JobSpec,
   repoRoot: string,
+  step: 'job' | 'tests' = 'job',
 ): SparkApplicationObject {
-  const longest = pipeline.name.length + WORKFLOW_NAME_SUFFIX_LENGTH + 1 + job.id.length;
+  const id = step === 'job' ? job.id : testsStepId(job);
+  const longest = pipeline.name.length + WORKFLOW_NAME_SUFFIX_LENGTH + 1 + id.length;
   if (longest > 63) {
     // The operator labels the pods with the application name; label values hold at most 63 characters.
     throw new Error(
-      `${where(pipeline, job)}: the SparkApplication name '<workflow>-${job.id}' can reach ${longest} characters ` +
+      `${where(pipeline, job)}: the SparkApplication name '<workflow>-${id}' can reach ${longest} characters ` +
         `(pipeline name + ${WORKFLOW_NAME_SUFFIX_LENGTH} for Argo's run suffix + job id); Kubernetes allows 63. ` +
         'Shorten the pipeline name or the job id',
     );
@@ -367,14 +371,19 @@ export function sparkApplicationManifest(
       `${where(pipeline, job)}: sparkConf sets ${reserved.join(', ')}; use size: or resources: instead`,
     );
   }
-  const invocation = clusterJobInvocation(env, pipeline, job, repoRoot);
-  const profile = RUNTIME_PROFILES[job.runtime];
+  // A job's data tests run on the SQL runner whatever the job's runtime (they read what it wrote).
+  const invocation =
+    step === 'job'
+      ? clusterJobInvocation(env, pipeline, job, repoRoot)
+      : testsInvocation(pipeline, job, clusterInvocationValues(env, repoRoot));
+  const runner: JobSpec = step === 'job' ? job : { ...job, runtime: 'sql' };
+  const profile = RUNTIME_PROFILES[runner.runtime];
   return buildSparkApplication({
     env,
-    name: sparkApplicationName(job),
-    labels: { [PIPELINE_LABEL]: pipeline.name, [JOB_LABEL]: job.id, [WORKFLOW_LABEL]: '{{workflow.name}}' },
+    name: sparkApplicationName({ id }),
+    labels: { [PIPELINE_LABEL]: pipeline.name, [JOB_LABEL]: id, [WORKFLOW_LABEL]: '{{workflow.name}}' },
     profile,
-    image: jobImage(env, pipeline, job, repoRoot),
+    image: jobImage(env, pipeline, runner, repoRoot),
     mainApplicationFile: invocation.mainApplicationFile,
     ...(invocation.mainClass === undefined ? {} : { mainClass: invocation.mainClass }),
     arguments: invocation.arguments,
