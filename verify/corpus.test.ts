@@ -9,8 +9,10 @@ import { PipelineError, loadPipelines } from '../config/pipelines/load';
 import { REPO_ROOT, TempRepo } from './testing/temp-repo';
 
 /**
- * The bad-input corpus: verify/corpus/<NN-name>/overlay/ holds files to lay over a copy of the repository (an
- * environment file, a pipeline, a notebook, an Arc job file, a SQL file) and expected.yaml the problem the build must
+ * The bad-input corpus: verify/corpus/<NN-name>/edits.yaml changes real files of a copy of the repository (each edit
+ * names a file, a text that occurs in it exactly once and its replacement, so a case follows the file it breaks and
+ * fails loudly when the text it edits is gone), overlay/ holds whole files to lay over the copy (new files, files that
+ * are not UTF-8, environment modules) and expected.yaml the problem the build must
  * report: `file` (repository-relative), `field` (what the problem line names after the file: `field jobs[0].file`,
  * `cell 10`, `stages[1]`, …) and `message` (a regular expression the line matches). Each case is checked in process
  * (the validator `make synth` runs first) and end to end (`make synth` fails, prints the problem and leaves dist/
@@ -34,10 +36,18 @@ interface Setup {
   readonly texts?: readonly { readonly path: string; readonly text: string }[];
 }
 
+/** One entry of edits.yaml. */
+interface Edit {
+  readonly file: string;
+  readonly find: string;
+  readonly replace: string;
+}
+
 interface Case extends Expected {
   readonly name: string;
   /** Repository-relative paths of the overlaid files. */
   readonly files: readonly string[];
+  readonly edits: readonly Edit[];
   readonly setup: Setup;
 }
 
@@ -59,7 +69,9 @@ const CASES: Case[] = fs
     const expected = parse(fs.readFileSync(path.join(CORPUS, name, 'expected.yaml'), 'utf8')) as Expected;
     const setupFile = path.join(CORPUS, name, 'setup.yaml');
     const setup = fs.existsSync(setupFile) ? (parse(fs.readFileSync(setupFile, 'utf8')) as Setup) : {};
-    return { name, ...expected, setup, files: filesUnder(path.join(CORPUS, name, 'overlay')) };
+    const editsFile = path.join(CORPUS, name, 'edits.yaml');
+    const edits = fs.existsSync(editsFile) ? (parse(fs.readFileSync(editsFile, 'utf8')) as Edit[]) : [];
+    return { name, ...expected, setup, edits, files: filesUnder(path.join(CORPUS, name, 'overlay')) };
   });
 
 /** Output lines that name the expected file and field. */
@@ -90,6 +102,21 @@ function overlay(repo: TempRepo, c: Case): () => void {
     // Bytes, not text: a case may hold a file that is not UTF-8.
     fs.mkdirSync(path.dirname(repo.path(file)), { recursive: true });
     fs.copyFileSync(path.join(CORPUS, c.name, 'overlay', file), repo.path(file));
+  }
+  for (const edit of c.edits) {
+    const text = fs.readFileSync(repo.path(edit.file), 'utf8');
+    const count = text.split(edit.find).length - 1;
+    if (count !== 1) {
+      throw new Error(
+        `${c.name}: edits.yaml: the text to find occurs ${count} times in ${edit.file} (once is required); ` +
+          `update the edit to the file as it is now:\n${edit.find}`,
+      );
+    }
+    if (!changed.includes(edit.file)) changed.push(edit.file);
+    repo.write(
+      edit.file,
+      text.replace(edit.find, () => edit.replace),
+    );
   }
   for (const { path: file, text } of c.setup.texts ?? []) {
     if (fs.existsSync(path.join(REPO_ROOT, file))) changed.push(file);
@@ -147,6 +174,7 @@ test('the corpus has at least 40 cases, each with files to overlay and a complet
     expect(c.name, 'folder names are <NN>-<short-name>').toMatch(/^\d{2,3}-[a-z0-9-]+$/);
     const entries =
       c.files.length +
+      c.edits.length +
       (c.setup.symlinks?.length ?? 0) +
       (c.setup.directories?.length ?? 0) +
       (c.setup.texts?.length ?? 0);
@@ -156,10 +184,25 @@ test('the corpus has at least 40 cases, each with files to overlay and a complet
     expect(c.message, c.name).not.toBe('');
     expect(() => new RegExp(c.message), c.name).not.toThrow();
   }
+  // A whole copy of a real file goes stale when the file changes (and then tests something else); such a case is an
+  // edit of the file instead. Whole files are for what is new, not UTF-8, or an environment module.
+  for (const c of CASES) {
+    for (const file of c.files) {
+      const real = path.join(REPO_ROOT, file);
+      if (!file.startsWith('etl/') || !fs.existsSync(real)) continue;
+      const bytes = fs.readFileSync(path.join(CORPUS, c.name, 'overlay', file));
+      expect(
+        new TextDecoder('utf-8', { fatal: false }).decode(bytes).includes('\uFFFD'),
+        `${c.name}: overlay/${file} copies a real file; write the change as an edit in edits.yaml`,
+      ).toBe(true);
+    }
+  }
   // The catalogue spans every kind of input.
   for (const kind of ['config/environments/', 'etl/pipelines/', '.ipynb', '.conf', '.sql']) {
     expect(
-      CASES.some((c) => c.files.some((f) => f.startsWith(kind) || f.endsWith(kind))),
+      CASES.some((c) =>
+        [...c.files, ...c.edits.map((e) => e.file)].some((f) => f.startsWith(kind) || f.endsWith(kind)),
+      ),
       kind,
     ).toBe(true);
   }

@@ -1,2 +1,0 @@
--- Quality gate on contacts_scd2: to do
-/* the checks will come later */
