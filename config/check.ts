@@ -72,7 +72,25 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * An error thrown while an environment file runs (its syntax was checked above): the file, line and column from the
+ * stack, then the error, without the stack, which would only show the loader's frames. Any other error keeps its
+ * stack: it is a bug of the kit, and the stack is what a report needs.
+ */
+function environmentRuntimeError(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.stack === undefined) return undefined;
+  const frame = /(config\/environments\/[A-Za-z0-9_-]+\.ts):(\d+):(\d+)/.exec(error.stack);
+  if (frame === null) return undefined;
+  return (
+    `${frame[1]}: line ${frame[2]}, column ${frame[3]}: ${error.name}: ${error.message} (while the environment ` +
+    'file ran; an environment file is a plain object passed to defineEnvironment: fix the expression there)'
+  );
+}
+
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const located = environmentRuntimeError(error);
+  process.stderr.write(
+    `${located ?? (error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+  );
   process.exit(1);
 });

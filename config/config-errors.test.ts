@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TempRepo } from '../verify/testing/temp-repo';
 import dev from './environments/dev';
@@ -170,6 +171,29 @@ describe('make synth with a bad environment file', () => {
       const { status, output } = repo.make('synth');
       expect(status).not.toBe(0);
       expect(output).toContain(`${FILE}: field ${field}: `);
+      expect(repo.digest('dist')).toBe(before);
+    } finally {
+      repo.restore(FILE);
+    }
+  });
+
+  test('an environment file that throws while it runs is named with line and column, without a stack trace', () => {
+    const before = repo.digest('dist');
+    const real = fs.readFileSync(repo.path(FILE), 'utf8');
+    // Line 2 reads a property of undefined: valid TypeScript that fails only when the module runs.
+    repo.write(
+      FILE,
+      `const shared = undefined as unknown as { cidr: string };\nconst cidr = shared.cidr;\n${real.replace("cidr: '10.20.0.0/16'", 'cidr')}`,
+    );
+    try {
+      const { status, output } = repo.make('synth');
+      expect(status).not.toBe(0);
+      expect(output).toMatch(
+        new RegExp(
+          `${FILE.replace(/[./]/g, '\\$&')}: line 2, column \\d+: TypeError: Cannot read properties of undefined \\(reading 'cidr'\\)`,
+        ),
+      );
+      expect(output).not.toMatch(/^\s+at /m);
       expect(repo.digest('dist')).toBe(before);
     } finally {
       repo.restore(FILE);
