@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AWS_REGIONS, AWS_REGIONS_AS_OF, isAwsRegion } from './aws-regions';
 import { SYSTEM_INSTANCE_CAPACITY } from './system-instances';
 import { closest } from './pipelines/suggest';
+import { TeamSchema, teamProblems } from './teams';
 
 /**
  * Kubernetes versions in EKS standard support (2026-12) that this kit has add-on pins for. 1.33 and 1.34 are in
@@ -335,6 +336,13 @@ const EnvironmentFields = z.strictObject({
         .regex(TAG_TEXT, { error: TAG_TEXT_ERROR }),
     )
     .default({}),
+  /**
+   * The teams sharing the platform: each gets a job namespace, quotas, node pools, IAM roles on its own data and
+   * Argo/JupyterHub access by Cognito group (config/teams.ts). A pipeline's `owner` names one of them, so an
+   * environment without teams accepts no pipeline.
+   * @default []
+   */
+  teams: z.array(TeamSchema).default([]),
   /** Where Terraform keeps the state of this environment's stacks. */
   state: z.strictObject({
     /** Existing S3 bucket for the Terraform state (created outside this kit, versioned and encrypted). */
@@ -394,6 +402,7 @@ export const EnvironmentSchema = EnvironmentFields.superRefine((env, ctx) => {
       });
     }
   }
+  for (const problem of teamProblems(env.teams)) ctx.addIssue({ code: 'custom', ...problem });
   // The shipped environments use the documentation account (nothing can be deployed there) and a placeholder
   // repository so that `make synth` works anywhere. A real account needs the real repository: Argo CD would
   // otherwise sync nothing, and its project would trust a repository someone else may own.

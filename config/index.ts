@@ -11,6 +11,7 @@ export * from './naming';
 export * from './network';
 export * from './platform-versions';
 export * from './scheduling';
+export * from './teams';
 export * from './spark-runtime';
 export * from './web';
 export * from './system-instances';

@@ -46,15 +46,25 @@ export interface NodePoolPlacement {
   readonly capacityTypes: readonly ('on-demand' | 'spot')[];
   /** CPU architectures the pool may launch (pods of a single-architecture image select theirs). */
   readonly architectures: readonly Architecture[];
+  /**
+   * Total vCPU and memory (GiB) the pool may run at once: a bound on cost and on a runaway job. Team quotas are
+   * checked against the job pools' sum (config/teams.ts), and team pools get their share of it.
+   */
+  readonly limits: { readonly cpu: number; readonly memoryGiB: number };
 }
 
-function pool(name: string, capacityTypes: NodePoolPlacement['capacityTypes']): NodePoolPlacement {
+function pool(
+  name: string,
+  capacityTypes: NodePoolPlacement['capacityTypes'],
+  limits: NodePoolPlacement['limits'],
+): NodePoolPlacement {
   return {
     name,
     label: { key: POOL_LABEL_KEY, value: name },
     taint: { key: POOL_LABEL_KEY, value: name, effect: 'NoSchedule' },
     capacityTypes,
     architectures: ARCHITECTURES,
+    limits,
   };
 }
 
@@ -66,9 +76,29 @@ function pool(name: string, capacityTypes: NodePoolPlacement['capacityTypes']): 
  */
 export const NODE_POOLS = {
   /** Spark drivers and Argo's workflow pods: on-demand only, x86 and arm64. */
-  sparkDriver: pool('spark-driver', ['on-demand']),
+  sparkDriver: pool('spark-driver', ['on-demand'], { cpu: 64, memoryGiB: 256 }),
   /** Spark executors: spot first (on-demand as fallback), x86 and Graviton, memory-optimised families. */
-  sparkExecutor: pool('spark-executor', ['spot', 'on-demand']),
+  sparkExecutor: pool('spark-executor', ['spot', 'on-demand'], { cpu: 400, memoryGiB: 3200 }),
   /** JupyterHub single-user servers. */
-  notebooks: pool('notebooks', ['on-demand']),
+  notebooks: pool('notebooks', ['on-demand'], { cpu: 64, memoryGiB: 512 }),
 } as const satisfies Record<string, NodePoolPlacement>;
+
+/**
+ * Label key of a team's nodes and pods (value: the team name). Team NodePools put it on their nodes with a taint of
+ * the same key, so a team's Spark pods land only on its own nodes (its share of the cluster, its cost tags); every
+ * Spark and workflow pod of a team carries it too, which is what AWS split cost allocation for EKS groups by.
+ */
+export const TEAM_LABEL_KEY = 'sql-etl-on-eks/team';
+
+/** The taint that reserves a team's nodes for its pods. */
+export function teamTaint(team: string): Taint {
+  return { key: TEAM_LABEL_KEY, value: team, effect: 'NoSchedule' };
+}
+
+/** Name of a team's NodePool cut from one of the kit's job pools, e.g. `spark-executor-analytics`. */
+export function teamPoolName(pool: NodePoolPlacement, team: string): string {
+  return `${pool.name}-${team}`;
+}
+
+/** The job pools a team gets a share of (notebooks share one pool; their pods carry the team label). */
+export const TEAM_JOB_POOLS = [NODE_POOLS.sparkDriver, NODE_POOLS.sparkExecutor] as const;

@@ -44,7 +44,21 @@ function physicalNames(stacks: Map<string, TerraformJson>): string[] {
 
 describe('physical names', () => {
   const a = physicalNames(synthEnvironments(DEV));
-  const b = physicalNames(synthEnvironments(devWith({ prefix: 'other' })));
+  // Team databases are named in the config, not derived from the prefix: the second deployment names its own.
+  const b = physicalNames(
+    synthEnvironments(
+      devWith({
+        prefix: 'other',
+        teams: DEV.teams.map((team) => ({
+          ...team,
+          owns: {
+            ...team.owns,
+            databases: team.owns.databases.map((db) => db.replace(/^sqletl_/, 'other_')),
+          },
+        })),
+      }),
+    ),
+  );
 
   test('every named resource is found', () => {
     expect(a.length).toBeGreaterThan(3);

@@ -14,6 +14,7 @@ import { PipelinesChart } from './charts/pipelines-chart';
 import { SparkHistoryChart } from './charts/spark-history-chart';
 import { SparkJobsAccessChart } from './charts/spark-jobs-access-chart';
 import { StorageChart } from './charts/storage-chart';
+import { TeamChart } from './charts/team-chart';
 import { WebTargetsChart } from './charts/web-targets-chart';
 import { WorkloadIdentitiesChart } from './charts/workload-identities-chart';
 
@@ -41,6 +42,7 @@ export function addEnvironmentCharts(app: App, input: EnvironmentInput): void {
   new ExternalSecretsChart(app, { env });
   new ArgoCdChart(app, { env });
   new WebTargetsChart(app, { env });
+  for (const team of env.teams) new TeamChart(app, { env, team });
 }
 
 /**

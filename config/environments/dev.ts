@@ -17,5 +17,25 @@ export default defineEnvironment({
   tags: { project: 'sql-etl-on-eks', environment: 'dev', 'cost-center': 'data-platform' },
   // Argo CD syncs dist/k8s/<env> of this repository at this revision.
   gitops: { repoUrl: 'https://github.com/example-org/sql-etl-on-eks.git', revision: 'main' },
+  // Teams (config/teams.ts): each owns its prefixes and Glue databases, reads what is listed, and gets a share of the
+  // Spark job pools. data-platform owns the lake's shared tables (warehouse/, the environment's database).
+  teams: [
+    {
+      name: 'data-platform',
+      groups: { members: ['data-platform-members'], engineers: ['data-platform-engineers'] },
+      owns: { prefixes: ['warehouse/', 'raw/'], databases: ['sqletl_dev'] },
+      quota: { cpu: 64, memoryGiB: 512, pods: 100, sparkApplications: 10 },
+      share: 60,
+    },
+    {
+      name: 'analytics',
+      groups: { members: ['analytics-members'], engineers: ['analytics-engineers'] },
+      owns: { prefixes: ['teams/analytics/'], databases: ['sqletl_dev_analytics'] },
+      // Reads the shared tables and raw data; cannot change them.
+      reads: { prefixes: ['warehouse/', 'raw/'], databases: ['sqletl_dev'] },
+      quota: { cpu: 32, memoryGiB: 256, pods: 60, sparkApplications: 5 },
+      share: 40,
+    },
+  ],
   state: { bucket: 'sqletl-terraform-state-111122223333-us-east-1', keyPrefix: 'sql-etl-on-eks/dev' },
 });

@@ -17,5 +17,25 @@ export default defineEnvironment({
   tags: { project: 'sql-etl-on-eks', environment: 'prod', 'cost-center': 'data-platform' },
   // Argo CD syncs dist/k8s/<env> of this repository at this revision.
   gitops: { repoUrl: 'https://github.com/example-org/sql-etl-on-eks.git', revision: 'main' },
+  // Teams (config/teams.ts): each owns its prefixes and Glue databases, reads what is listed, and gets a share of the
+  // Spark job pools. data-platform owns the lake's shared tables (warehouse/, the environment's database).
+  teams: [
+    {
+      name: 'data-platform',
+      groups: { members: ['data-platform-members'], engineers: ['data-platform-engineers'] },
+      owns: { prefixes: ['warehouse/', 'raw/'], databases: ['sqletl_prod'] },
+      quota: { cpu: 240, memoryGiB: 1920, pods: 400, sparkApplications: 40 },
+      share: 60,
+    },
+    {
+      name: 'analytics',
+      groups: { members: ['analytics-members'], engineers: ['analytics-engineers'] },
+      owns: { prefixes: ['teams/analytics/'], databases: ['sqletl_prod_analytics'] },
+      // Reads the shared tables and raw data; cannot change them.
+      reads: { prefixes: ['warehouse/', 'raw/'], databases: ['sqletl_prod'] },
+      quota: { cpu: 160, memoryGiB: 1280, pods: 250, sparkApplications: 20 },
+      share: 40,
+    },
+  ],
   state: { bucket: 'sqletl-terraform-state-111122223333-us-east-1', keyPrefix: 'sql-etl-on-eks/prod' },
 });

@@ -141,7 +141,13 @@ describe('make impact on a two-commit history', () => {
     const report = impactReport(repo.dir, 'HEAD', dev);
     expect(report.changed).toEqual([
       { pipeline: 'daily-words', job: 'top-words', reasons: ['added'], writes: [] },
-      { pipeline: 'word-count', job: 'word-count', reasons: ['parameters (input)'], writes: ['word_count'] },
+      // word-count belongs to the analytics team: it writes under the team's own prefix.
+      {
+        pipeline: 'word-count',
+        job: 'word-count',
+        reasons: ['parameters (input)'],
+        writes: ['teams/analytics/word_count'],
+      },
     ]);
     expect(report.pipelines).toEqual([{ pipeline: 'daily-words', reasons: ['added'] }]);
     expect(report.downstream).toEqual([]);

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../environment';
 import { bucketName } from '../naming';
+import type { Team } from '../teams';
 import type { DatasetAddress, JobLineage, JobSpec, PipelineSpec } from './model';
 import { runtimeParameters } from './runtime-parameters';
 import { addressKey, type StatementLineage } from './sql-compile';
@@ -40,12 +41,13 @@ export const PER_RUN_SAMPLES: Readonly<Record<'EPOCH' | 'CURRENT_TIMESTAMP', str
   CURRENT_TIMESTAMP: '2026-01-01T00:00:00Z',
 };
 
-/** Every `${NAME}` value a job sees: the runtime's, then its (resolved) parameters. */
+/** Every `${NAME}` value a job sees: the runtime's (for its owning team), then its (resolved) parameters. */
 export function jobValues(
   env: LineageEnvironment,
+  team: Pick<Team, 'owns'> | undefined,
   parameters: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  return { ...runtimeParameters(env), ...PER_RUN_SAMPLES, ...parameters };
+  return { ...runtimeParameters(env, team), ...PER_RUN_SAMPLES, ...parameters };
 }
 
 /**
@@ -141,11 +143,15 @@ export function datasetOf(address: DatasetAddress, env: LineageEnvironment): Dat
   const lake = runtime.DATALAKE.replace(/^s3a:\/\//, 's3://');
   // Uploaded files are content-addressed (`jobs/<hash>/<path under etl/>`); the path is what a reader recognises.
   const assets = `s3://${bucketName(env, 'assets')}/`;
+  // Elsewhere in the lake bucket (a team's own prefix): the key, which names the team's prefix.
+  const bucket = `s3://${runtime.DATALAKE_BUCKET}/`;
   const label = normalized.startsWith(`${lake}/`)
     ? normalized.slice(lake.length + 1)
     : normalized.startsWith(assets)
       ? `asset: ${normalized.slice(assets.length).replace(/^[^/]+\/[0-9a-f]+\//, '')}`
-      : normalized;
+      : normalized.startsWith(bucket)
+        ? normalized.slice(bucket.length)
+        : normalized;
   return { kind: 'path', namespace, name, label, ...(format === undefined ? {} : { format }) };
 }
 

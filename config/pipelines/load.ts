@@ -4,6 +4,7 @@ import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } fr
 import type { z } from 'zod';
 import { ASSET_ROOTS, assetOf, assetUri } from '../assets';
 import type { EnvironmentConfig } from '../environment';
+import { teamNames, type Team } from '../teams';
 import { environmentSources } from '../environments';
 import { parseArcJob } from './arc-lint';
 import { arcChain } from './arc-chain';
@@ -179,6 +180,47 @@ function describeIssue(problems: Problems, input: unknown, issue: z.core.$ZodIss
 /** The pipeline name a file must declare: its base name without .yaml/.yml. */
 function expectedName(file: string): string {
   return path.posix.basename(file).replace(/\.ya?ml$/, '');
+}
+
+/**
+ * The team `owner` names in `env`, or undefined after reporting an unknown one with the known names and a "did you
+ * mean" among them (so the suggestion is always a valid owner).
+ */
+function checkOwner(
+  problems: Problems,
+  env: { readonly name: string; readonly teams: readonly Pick<Team, 'name'>[] },
+  owner: string,
+): Team | undefined {
+  const team = env.teams.find((t) => t.name === owner);
+  if (team !== undefined) return team as Team;
+  const guess = suggest(
+    owner,
+    env.teams.map((t) => t.name),
+  );
+  problems.add(
+    ['owner'],
+    `${show(owner)} is not a team of environment ${env.name}; ` +
+      `${guess === undefined ? '' : `did you mean owner: ${guess}? `}` +
+      `its teams are: ${teamNames(env.teams)} (declare a new team under teams: in config/environments/${env.name}.ts)`,
+  );
+  return undefined;
+}
+
+/**
+ * Without an environment (`make synth`'s first check): the owner must be a team of every shipped environment, since
+ * the pipeline is synthesized for each. Reports the first environment that lacks it; returns no team (the runtime
+ * values stay the environment-wide ones).
+ */
+function checkOwnerEverywhere(problems: Problems, owner: string): undefined {
+  for (const source of environmentSources) {
+    const teams = (source.input as { teams?: readonly { name?: unknown }[] }).teams ?? [];
+    const names = teams.map((t) => t.name).filter((n): n is string => typeof n === 'string');
+    if (names.includes(owner)) continue;
+    const env = path.posix.basename(source.file, '.ts');
+    checkOwner(problems, { name: env, teams: names.map((name) => ({ name })) }, owner);
+    return undefined;
+  }
+  return undefined;
 }
 
 function checkName(problems: Problems, file: string, name: unknown): void {
@@ -621,6 +663,10 @@ function checkPipeline(
     return { problems: problems.lines };
   }
   const pipeline = result.data;
+  const team =
+    env === undefined
+      ? checkOwnerEverywhere(problems, pipeline.owner)
+      : checkOwner(problems, env, pipeline.owner);
   checkDag(problems, pipeline.jobs);
   checkClusterLimits(problems, pipeline);
   checkParameters(problems, repoRoot, ['parameters'], pipeline.parameters);
@@ -639,6 +685,7 @@ function checkPipeline(
     const values = (): Record<string, string> =>
       jobValues(
         lineageEnv,
+        team,
         Object.fromEntries(
           Object.entries(merged).map(([name, value]) => {
             try {

@@ -6,6 +6,7 @@ import {
   datalakeBucketName,
   glueDatabaseName,
 } from '../naming';
+import { teamHomeDatabase, teamHomePrefix, type Team } from '../teams';
 
 /**
  * Parameters the runtime supplies to every job, so jobs may use them without declaring them: arc receives them as
@@ -38,17 +39,20 @@ export function isRuntimeParameter(name: string): boolean {
 
 /**
  * The values of the environment-wide runtime parameters (the per-run ones, {@link PER_RUN_PARAMETERS}, come from
- * the workflow). Pure function of the config; both layers call it.
+ * the workflow). Pure function of the config; both layers call it. With the pipeline's owning `team`, `DATALAKE` and
+ * `GLUE_DATABASE` are the team's own (its first owned prefix and database: the only ones its role may write).
  */
 export function runtimeParameters(
   env: Pick<EnvironmentConfig, 'name' | 'prefix' | 'account' | 'region' | 'data'>,
+  team?: Pick<Team, 'owns'>,
 ): Record<EnvironmentParameter, string> {
   const datalake = datalakeBucketName(env);
+  const home = team === undefined ? S3_PREFIXES.tables.replace(/\/$/, '') : teamHomePrefix(team);
   return {
     ENV: env.name,
-    DATALAKE: `s3a://${datalake}/${S3_PREFIXES.tables.replace(/\/$/, '')}`,
+    DATALAKE: `s3a://${datalake}/${home}`,
     DATALAKE_BUCKET: datalake,
-    GLUE_DATABASE: glueDatabaseName(env),
+    GLUE_DATABASE: team === undefined ? glueDatabaseName(env) : teamHomeDatabase(team),
     ATHENA_WORKGROUP: athenaWorkgroupName(env),
     ATHENA_RESULTS: `s3://${bucketName(env, 'athena-results')}/results/`,
     SPARK_EVENT_LOGS: `s3a://${datalake}/${S3_PREFIXES.sparkEventLogs}`,

@@ -601,7 +601,10 @@ export const PipelineSchema = z
         .regex(LABEL_VALUE, {
           error: "use up to 63 letters, digits, '-', '_' or '.', e.g. data-platform",
         })
-        .describe('Owning team or person.'),
+        .describe(
+          'Owning team: a team name of config/environments/<env>.ts (teams:). The pipeline runs in its namespace, ' +
+            'with its role, quota and node pools; an unknown team is an error.',
+        ),
       tags: z
         .record(
           z.string().regex(LABEL_KEY, {

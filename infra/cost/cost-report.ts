@@ -1,4 +1,11 @@
-import { INTERFACE_ENDPOINT_SERVICES, natGatewayCount, type EnvironmentConfig } from '../../config';
+import {
+  INTERFACE_ENDPOINT_SERVICES,
+  NODE_POOLS,
+  natGatewayCount,
+  teamNamespace,
+  teamPoolLimits,
+  type EnvironmentConfig,
+} from '../../config';
 import { SIZE_PRESETS, SIZE_PRESET_NAMES, type SparkResources } from '../../config/pipelines';
 import { systemScaling } from '../constructs/system-node-group';
 import { CONTROL_PLANE_LOG_TYPES } from '../stacks/cluster-stack';
@@ -99,6 +106,40 @@ function jobLine(table: PriceTable, prices: RegionPrices, preset: string, r: Spa
     hourlyMinUsd: driver + executor * r.executor.minInstances,
     hourlyMaxUsd: driver + executor * r.executor.maxInstances,
   };
+}
+
+/** One team's ceiling: what its own node pools cost per hour when they run at their limits. */
+export interface TeamCostLine {
+  readonly team: string;
+  readonly namespace: string;
+  readonly quota: string;
+  readonly pools: string;
+  /** USD per hour with the team's driver pool (on-demand) and executor pool (spot) at their vCPU limits. */
+  readonly ceilingHourlyUsd: number;
+}
+
+/** Per team: quota, pool limits and the hourly ceiling of its pools (vCPU-priced from the reference instances). */
+export function teamCostLines(
+  env: EnvironmentConfig,
+  table: PriceTable = PRICE_TABLE,
+): TeamCostLine[] | undefined {
+  const prices = table.regions[env.region];
+  if (prices === undefined) return undefined;
+  const a = table.assumptions;
+  const perVcpu = (reference: string) => podHourly(table, prices, reference, 1, '384m');
+  return env.teams.map((team) => {
+    const driver = teamPoolLimits(team, NODE_POOLS.sparkDriver);
+    const executor = teamPoolLimits(team, NODE_POOLS.sparkExecutor);
+    return {
+      team: team.name,
+      namespace: teamNamespace(team),
+      quota: `${team.quota.cpu} vCPU, ${team.quota.memoryGiB} GiB, ${team.quota.pods} pods, ${team.quota.sparkApplications} apps`,
+      pools: `${team.share}%: drivers ${driver.cpu} vCPU, executors ${executor.cpu} vCPU`,
+      ceilingHourlyUsd:
+        driver.cpu * perVcpu(a.driverReference) +
+        executor.cpu * perVcpu(a.executorReference) * (1 - a.spotDiscount),
+    };
+  });
 }
 
 /** The cost of one environment, or undefined when the table has no prices for its region. */
@@ -265,6 +306,19 @@ export function costReportMarkdown(env: EnvironmentConfig, table: PriceTable = P
     ...cost.jobs.map(
       (j) =>
         `| ${j.preset} | ${j.driver} | ${j.executors} | ${usd(j.hourlyMinUsd)} | ${usd(j.hourlyMaxUsd)} |`,
+    ),
+    '',
+    '## Teams: quotas, node pools and their hourly ceiling',
+    '',
+    'Each team runs in its own namespace on its own driver and executor NodePools (its share of the kit’s pools);',
+    'the ceiling prices those pools at their vCPU limits (drivers on-demand, executors spot, as above). What a team',
+    'actually spends: Cost Explorer grouped by the `sql-etl-on-eks:team` tag (nodes) and the `sql-etl-on-eks/team`',
+    'pod label (split cost allocation data for EKS); README “Cost per team and job” lists the tags to activate.',
+    '',
+    '| Team | Namespace | Quota | Node pools | Ceiling per hour |',
+    '| --- | --- | --- | --- | ---: |',
+    ...(teamCostLines(env, table) ?? []).map(
+      (t) => `| ${t.team} | ${t.namespace} | ${t.quota} | ${t.pools} | ${usd(t.ceilingHourlyUsd)} |`,
     ),
     '',
     `## Prices used (${env.region}, as of ${table.asOf})`,

@@ -94,6 +94,18 @@ export class DataStack extends EnvironmentStack {
       locationUri: `s3://${this.datalakeBucketName}/${S3_PREFIXES.tables}`,
     });
 
+    // Each team's own databases (the environment's is created above; a team owning it needs no second one), located
+    // under the team's first prefix so tables created without a location land where the team may write.
+    for (const team of env.teams) {
+      for (const database of team.owns.databases.filter((db) => db !== glueDatabaseName(env))) {
+        new GlueCatalogDatabase(this, `TeamDatabase-${database}`, {
+          name: database,
+          description: `${resourcePrefix(env)}: tables of team ${team.name}`,
+          locationUri: `s3://${this.datalakeBucketName}/${team.owns.prefixes[0]}`,
+        });
+      }
+    }
+
     this.athenaWorkgroup = new AthenaWorkgroup(this, 'AthenaWorkgroup', {
       name: athenaWorkgroupName(env),
       description: `${resourcePrefix(env)}: queries over the ETL tables`,

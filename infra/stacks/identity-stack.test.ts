@@ -140,9 +140,19 @@ describe('IdentityStack', () => {
     expect(json).toMatchSnapshot();
   });
 
-  test('creates the SSO groups the UIs authorize on', () => {
+  test('creates the SSO groups the UIs authorize on, and every team’s members and engineers groups', () => {
     const groups = Object.values(resourcesOf(json, 'aws_cognito_user_group')).map((g) => g.name);
-    expect(groups.sort()).toEqual(['data-engineers', 'data-viewers', 'platform-admins']);
+    expect(groups.sort()).toEqual(
+      [
+        'analytics-engineers',
+        'analytics-members',
+        'data-engineers',
+        'data-platform-engineers',
+        'data-platform-members',
+        'data-viewers',
+        'platform-admins',
+      ].sort(),
+    );
   });
 
   test("app clients use the authorization code flow only, with a secret, against the edge stack's hosts", () => {

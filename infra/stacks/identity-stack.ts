@@ -123,6 +123,21 @@ export class IdentityStack extends EnvironmentStack {
         description: `sql-etl-on-eks UI access level '${key}'`,
       });
     }
+    // The teams' groups (config/teams.ts): members view, engineers operate, within their team's namespace.
+    const teamGroups = new Map<string, string>();
+    for (const team of env.teams) {
+      for (const [kind, groups] of Object.entries(team.groups)) {
+        for (const group of groups) teamGroups.set(group, `team ${team.name} ${kind}`);
+      }
+    }
+    for (const [group, what] of teamGroups) {
+      if ((Object.values(SSO_GROUPS) as string[]).includes(group)) continue;
+      new CognitoUserGroup(this, `TeamGroup-${group}`, {
+        userPoolId: this.userPool.id,
+        name: group,
+        description: `sql-etl-on-eks ${what}`,
+      });
+    }
 
     this.domain = new CognitoUserPoolDomain(this, 'Domain', {
       domain: cognitoDomainPrefix(env),

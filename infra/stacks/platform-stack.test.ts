@@ -206,17 +206,17 @@ describe('PlatformStack', () => {
     }
   });
 
-  test('Argo CD installs first and pre-creates the job namespace the Spark Operator and Argo Workflows need', () => {
+  test('Argo CD installs first and pre-creates the job namespaces (shared and teams’) the Spark Operator and Argo Workflows need', () => {
     expect(releaseOf(json, 'spark-operator').depends_on).toEqual(['helm_release.argo_cd']);
     expect(releaseOf(json, 'argo-workflows').depends_on).toEqual(['helm_release.argo_cd']);
     expect(releaseOf(json, 'argo-cd').depends_on).toBeUndefined();
-    expect(valuesOf(json, 'argo-cd').extraObjects).toEqual([
-      {
+    expect(valuesOf(json, 'argo-cd').extraObjects).toEqual(
+      [NAMESPACES.sparkJobs, 'team-data-platform', 'team-analytics'].map((name) => ({
         apiVersion: 'v1',
         kind: 'Namespace',
-        metadata: { name: NAMESPACES.sparkJobs, annotations: { 'helm.sh/resource-policy': 'keep' } },
-      },
-    ]);
+        metadata: { name, annotations: { 'helm.sh/resource-policy': 'keep' } },
+      })),
+    );
   });
 
   test('the Helm provider authenticates with aws eks get-token, never a static credential', () => {
@@ -426,7 +426,7 @@ describe('PlatformStack', () => {
   test('Spark Operator: job namespace only, webhook and metrics on, 20 workers, no chart-made job RBAC', () => {
     const values = valuesOf(json, 'spark-operator');
     expect(values.spark).toEqual({
-      jobNamespaces: [NAMESPACES.sparkJobs],
+      jobNamespaces: [NAMESPACES.sparkJobs, 'team-data-platform', 'team-analytics'],
       serviceAccount: { create: false, name: WORKLOADS.sparkJobRunner.serviceAccount },
       rbac: { create: false },
     });
@@ -464,7 +464,11 @@ describe('PlatformStack', () => {
 
   test('Argo Workflows: job namespace, defaults with TTL and pod GC, S3 artifacts through Pod Identity', () => {
     const values = valuesOf(json, 'argo-workflows');
-    expect(values.controller.workflowNamespaces).toEqual([NAMESPACES.sparkJobs]);
+    expect(values.controller.workflowNamespaces).toEqual([
+      NAMESPACES.sparkJobs,
+      'team-data-platform',
+      'team-analytics',
+    ]);
     // Only reviewed WorkflowTemplates run under the job roles, and a running workflow keeps its stored spec.
     expect(values.controller.workflowRestrictions).toEqual({ templateReferencing: 'Strict' });
     expect(values.controller.workflowDefaults.spec).toMatchObject({

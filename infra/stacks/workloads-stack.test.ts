@@ -58,6 +58,9 @@ const policyOf = (json: TerraformJson, key: WorkloadKey) =>
   documents(json)[`${snake(key)}_policy_document`].statement;
 const trustOf = (json: TerraformJson, key: WorkloadKey) => documents(json)[`${snake(key)}_trust`].statement;
 
+/** Terraform names of the platform's own workloads (team roles start with `team_`). */
+const isPlatform = (name: string) => !name.startsWith('team_');
+
 describe('WorkloadsStack', () => {
   const { stack, raw, json } = build();
 
@@ -65,9 +68,35 @@ describe('WorkloadsStack', () => {
     expect(stack.node.id).toBe('dev-workloads');
   });
 
+  test('creates four roles per team: jobs (IRSA), workflow pods (Pod Identity), notebooks read-write and read-only', () => {
+    const roles = resourcesOf(json, 'aws_iam_role');
+    const associations = resourcesOf(json, EksPodIdentityAssociation.tfResourceType);
+    expect(
+      Object.keys(roles)
+        .filter((k) => !isPlatform(k))
+        .sort(),
+    ).toEqual(
+      ['analytics', 'data_platform']
+        .flatMap((team) =>
+          ['spark_job_runner', 'argo_workflow', 'notebook', 'notebook_read_only'].map(
+            (r) => `team_${team}_${r}`,
+          ),
+        )
+        .sort(),
+    );
+    expect(roles.team_analytics_spark_job_runner.name).toBe(roleName(DEV, 'team-analytics-spark'));
+    expect(associations.team_analytics_argo_workflow_pod_identity).toMatchObject({
+      namespace: 'team-analytics',
+      service_account: 'argo-workflow',
+    });
+    expect(documents(json).team_analytics_spark_job_runner_trust.statement[0].condition?.[0].values).toEqual([
+      'system:serviceaccount:team-analytics:spark-job-runner',
+    ]);
+  });
+
   test('creates one role per workload except the EBS CSI driver, named by the naming function', () => {
     const roles = resourcesOf(json, 'aws_iam_role');
-    expect(Object.keys(roles).sort()).toEqual(WORKLOAD_KEYS.map(snake).sort());
+    expect(Object.keys(roles).filter(isPlatform).sort()).toEqual(WORKLOAD_KEYS.map(snake).sort());
     expect(WORKLOAD_KEYS).toEqual(Object.keys(WORKLOADS).filter((k) => k !== 'ebsCsiDriver'));
     for (const key of WORKLOAD_KEYS) {
       expect(roles[snake(key)].name).toBe(roleName(DEV, WORKLOADS[key].role));
@@ -77,7 +106,7 @@ describe('WorkloadsStack', () => {
 
   test('each role has exactly one inline policy, its own least-privilege document', () => {
     const policies = resourcesOf(json, 'aws_iam_role_policy');
-    expect(Object.keys(policies)).toHaveLength(WORKLOAD_KEYS.length);
+    expect(Object.keys(policies).filter(isPlatform)).toHaveLength(WORKLOAD_KEYS.length);
     for (const key of WORKLOAD_KEYS) {
       expect(policies[`${snake(key)}_policy`]).toMatchObject({
         role: `\${aws_iam_role.${snake(key)}.id}`,
@@ -113,7 +142,7 @@ describe('WorkloadsStack', () => {
   test('Pod Identity roles are associated with their namespace and service account, IRSA roles are not', () => {
     const associations = resourcesOf(json, EksPodIdentityAssociation.tfResourceType);
     const podIdentity = WORKLOAD_KEYS.filter((k) => WORKLOADS[k].mechanism === 'podIdentity');
-    expect(Object.keys(associations).sort()).toEqual(
+    expect(Object.keys(associations).filter(isPlatform).sort()).toEqual(
       podIdentity.map((k) => `${snake(k)}_pod_identity`).sort(),
     );
     for (const key of podIdentity) {

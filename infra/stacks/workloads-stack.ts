@@ -2,10 +2,22 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { TerraformOutput, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { clusterName, logGroupName, WORKLOADS } from '../../config';
+import {
+  NAMESPACES,
+  clusterName,
+  logGroupName,
+  teamWorkloads,
+  WORKLOADS,
+  type TeamWorkloads,
+} from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { WorkloadRole, type ClusterIdentity } from '../constructs/iam';
-import { FLUENT_BIT_LOG_GROUPS, WORKLOAD_POLICIES, type WorkloadKey } from '../constructs/workload-policies';
+import {
+  FLUENT_BIT_LOG_GROUPS,
+  TEAM_POLICIES,
+  WORKLOAD_POLICIES,
+  type WorkloadKey,
+} from '../constructs/workload-policies';
 import type { FoundationStack } from './foundation-stack';
 
 /** Props of {@link WorkloadsStack}. */
@@ -14,6 +26,11 @@ export interface WorkloadsStackProps extends EnvironmentStackProps {
   readonly foundation: FoundationStack;
   /** The cluster the workloads run in: IRSA trusts its OIDC provider, Pod Identity associates with it. */
   readonly cluster: ClusterIdentity;
+}
+
+/** `data-platform` → `dataPlatform`. */
+function camel(name: string): string {
+  return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** `sparkJobRunner` → `SparkJobRunner`: construct ids are PascalCase. */
@@ -29,6 +46,8 @@ function constructId(key: string): string {
 export class WorkloadsStack extends EnvironmentStack {
   /** The role of each workload, by its key in `WORKLOADS`. */
   public readonly roles: Record<WorkloadKey, IamRole>;
+  /** The roles of every team, by role suffix (`team-<name>-spark`, …). */
+  public readonly teamRoles: Record<string, IamRole>;
   /** The log groups Fluent Bit ships to, by purpose. */
   public readonly logGroups: Record<(typeof FLUENT_BIT_LOG_GROUPS)[number], CloudwatchLogGroup>;
 
@@ -74,9 +93,32 @@ export class WorkloadsStack extends EnvironmentStack {
     }
     this.roles = roles;
 
+    // Each team's roles: its jobs, workflow pods and notebooks (read-write and read-only) on its own data.
+    const teamRoles: Record<string, IamRole> = {};
+    for (const team of env.teams) {
+      const workloads = teamWorkloads(team, NAMESPACES.jupyter);
+      for (const key of Object.keys(TEAM_POLICIES) as (keyof TeamWorkloads)[]) {
+        teamRoles[workloads[key].role] = new WorkloadRole(
+          this,
+          `Team${constructId(camel(team.name))}${constructId(key)}`,
+          {
+            env,
+            workload: workloads[key],
+            cluster,
+            statements: TEAM_POLICIES[key](ctx, team),
+          },
+        ).role;
+      }
+    }
+    this.teamRoles = teamRoles;
+
     new TerraformOutput(this, 'WorkloadRoleArns', {
       description: 'IAM role ARN of each workload identity (key as in WORKLOADS of config/naming.ts)',
       value: Object.fromEntries(Object.entries(roles).map(([key, role]) => [key, role.arn])),
+    });
+    new TerraformOutput(this, 'TeamRoleArns', {
+      description: 'IAM role ARN of each team identity (role suffix as in teamWorkloads of config/teams.ts)',
+      value: Object.fromEntries(Object.entries(teamRoles).map(([key, role]) => [key, role.arn])),
     });
   }
 }

@@ -48,8 +48,30 @@ describe('ArgoSsoRbacChart', () => {
       ['argo', 'argo-admin', "'platform-admins' in groups", '2'],
       ['argo', 'argo-engineer', "'data-engineers' in groups", '1'],
       ['argo', 'argo-viewer', "'data-viewers' in groups", '0'],
+      // Team users sign in here with no rights; in their team's namespace the team's own accounts act.
+      [
+        'argo',
+        'argo-team-login',
+        "'data-platform-engineers' in groups || 'data-platform-members' in groups || " +
+          "'analytics-engineers' in groups || 'analytics-members' in groups",
+        '-1',
+      ],
     ]);
     expect(accounts.every((a) => a.automountServiceAccountToken === false)).toBe(true);
+    // The login account is bound to nothing: no RoleBinding names it.
+    expect(
+      manifests.filter((m) => m.kind === 'RoleBinding' && JSON.stringify(m).includes('"argo-team-login"')),
+    ).toEqual([]);
+  });
+
+  test('the Argo server delegates SSO RBAC to the team namespaces', () => {
+    const values = argoWorkflowsValues(DEV, { issuerUrl: 'https://issuer', uiUrl: 'https://argo' });
+    expect(values.server.extraEnv).toContainEqual({ name: 'SSO_DELEGATE_RBAC_TO_NAMESPACE', value: 'true' });
+    expect(values.controller.workflowNamespaces).toEqual([
+      'spark-jobs',
+      'team-data-platform',
+      'team-analytics',
+    ]);
   });
 
   test('the rules read the groups claim the Argo Workflows values configure, with SSO RBAC on', () => {

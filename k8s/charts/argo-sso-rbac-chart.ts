@@ -71,6 +71,19 @@ export const ARGO_SSO_ACCESS_LEVELS: readonly ArgoSsoAccessLevel[] = [
   },
 ];
 
+/** Argo rule expression: true when the user's groups include any of `groups`. */
+export function anyGroupRule(groups: readonly string[]): string {
+  return groups.map((group) => `'${group}' in groups`).join(' || ');
+}
+
+/**
+ * The account every team user signs in with (Argo's namespace delegation needs one in the server's namespace). It
+ * has no rights anywhere; in a team's namespace the server acts as the team's own accounts (k8s/charts/team-chart.ts).
+ */
+export const ARGO_TEAM_LOGIN = 'argo-team-login';
+/** Below every other account, so a platform group's account wins for its users. */
+export const ARGO_TEAM_LOGIN_PRECEDENCE = -1;
+
 /** Name of the token Secret the Argo server reads for a service account (Argo's naming convention). */
 export function tokenSecretName(serviceAccount: string): string {
   return `${serviceAccount}.service-account-token`;
@@ -132,5 +145,25 @@ export class ArgoSsoRbacChart extends EnvironmentChart {
         subjects: [{ kind: 'ServiceAccount', name: level.name, namespace: serverNamespace }],
       });
     }
+    const teamGroups = props.env.teams.flatMap((team) => [...team.groups.engineers, ...team.groups.members]);
+    new k8s.KubeServiceAccount(this, 'ArgoTeamLoginServiceAccount', {
+      metadata: {
+        name: ARGO_TEAM_LOGIN,
+        namespace: serverNamespace,
+        annotations: {
+          [RBAC_RULE_ANNOTATION]: anyGroupRule([...new Set(teamGroups)]),
+          [RBAC_PRECEDENCE_ANNOTATION]: String(ARGO_TEAM_LOGIN_PRECEDENCE),
+        },
+      },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeSecret(this, 'ArgoTeamLoginToken', {
+      metadata: {
+        name: tokenSecretName(ARGO_TEAM_LOGIN),
+        namespace: serverNamespace,
+        annotations: { 'kubernetes.io/service-account.name': ARGO_TEAM_LOGIN },
+      },
+      type: 'kubernetes.io/service-account-token',
+    });
   }
 }

@@ -7,7 +7,7 @@ import { addEnvironmentCharts } from '../app';
 import { DEV, PROD, pick, synthChart, testApp, type Manifest } from '../testing';
 import {
   ArgoCdChart,
-  CLUSTER_RESOURCE_WHITELIST,
+  clusterResourceWhitelist,
   IN_CLUSTER_SERVER,
   NAMESPACE_RESOURCE_WHITELIST,
 } from './argocd-chart';
@@ -37,13 +37,15 @@ describe('ArgoCdChart', () => {
     ]);
   });
 
-  test('the project allows this repository only, and exactly the platform namespaces of this cluster', () => {
+  test('the project allows this repository only, and exactly the platform and team namespaces of this cluster', () => {
     expect(project.spec).toMatchObject({
       sourceRepos: ['https://github.com/example-org/sql-etl-on-eks.git'],
     });
     const destinations = (project.spec as { destinations: { server: string; namespace: string }[] })
       .destinations;
-    expect(destinations.map((d) => d.namespace).sort()).toEqual(Object.values(NAMESPACES).sort());
+    expect(destinations.map((d) => d.namespace).sort()).toEqual(
+      [...Object.values(NAMESPACES), 'team-analytics', 'team-data-platform'].sort(),
+    );
     expect(new Set(destinations.map((d) => d.server))).toEqual(new Set([IN_CLUSTER_SERVER]));
     expect(JSON.stringify(project.spec)).not.toContain('*');
   });
@@ -54,7 +56,11 @@ describe('ArgoCdChart', () => {
       const clusterScoped = objects.filter((m) => m.metadata.namespace === undefined);
       expect(
         clusterScoped.map((m) => `${groupOf(m.apiVersion)}/${m.kind}/${m.metadata.name}`).sort(),
-      ).toEqual(CLUSTER_RESOURCE_WHITELIST.map((w) => `${w.group}/${w.kind}/${w.name}`).sort());
+      ).toEqual(
+        clusterResourceWhitelist(env)
+          .map((w) => `${w.group}/${w.kind}/${w.name}`)
+          .sort(),
+      );
       const kinds = new Set(
         objects
           .filter((m) => m.metadata.namespace !== undefined)
@@ -65,11 +71,13 @@ describe('ArgoCdChart', () => {
       );
       // …and every namespaced object lands in a namespace the project allows.
       for (const m of objects.filter((o) => o.metadata.namespace !== undefined)) {
-        expect(Object.values(NAMESPACES) as string[]).toContain(m.metadata.namespace);
+        expect([...Object.values(NAMESPACES), ...env.teams.map((t) => `team-${t.name}`)]).toContain(
+          m.metadata.namespace,
+        );
       }
     }
     expect(project.spec).toMatchObject({
-      clusterResourceWhitelist: CLUSTER_RESOURCE_WHITELIST,
+      clusterResourceWhitelist: clusterResourceWhitelist(DEV),
       namespaceResourceWhitelist: NAMESPACE_RESOURCE_WHITELIST,
     });
   });

@@ -1,5 +1,15 @@
 import type { Construct } from 'constructs';
-import { NAMESPACES, NODE_POOLS, resourcePrefix, SECRETS_MANAGER_STORE } from '../../config';
+import {
+  NAMESPACES,
+  NODE_POOLS,
+  resourcePrefix,
+  SECRETS_MANAGER_STORE,
+  TEAM_JOB_POOLS,
+  teamNamespace,
+  teamNotebookPriorityClass,
+  teamPoolName,
+  type EnvironmentConfig,
+} from '../../config';
 import { Application } from '../../imports/argocd-application-argoproj.io';
 import {
   AppProject,
@@ -7,7 +17,7 @@ import {
   type AppProjectSpecNamespaceResourceWhitelist,
 } from '../../imports/argocd-app-project-argoproj.io';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
-import { NODE_CLASS_NAME } from './karpenter-chart';
+import { NODE_CLASS_NAME, teamNodeClassName } from './karpenter-chart';
 import { GP3_STORAGE_CLASS_NAME } from './storage-chart';
 
 /** The API server as Argo CD names the cluster it runs in. */
@@ -33,11 +43,34 @@ export const CLUSTER_RESOURCE_WHITELIST: readonly AppProjectSpecClusterResourceW
 ];
 
 /**
+ * {@link CLUSTER_RESOURCE_WHITELIST} and each team's cluster-scoped objects: its namespace, node class, node pools
+ * and notebook PriorityClass (k8s/charts/team-chart.ts, karpenter-chart.ts).
+ */
+export function clusterResourceWhitelist(env: EnvironmentConfig): AppProjectSpecClusterResourceWhitelist[] {
+  return [
+    ...CLUSTER_RESOURCE_WHITELIST,
+    ...env.teams.flatMap((team) => [
+      { group: '', kind: 'Namespace', name: teamNamespace(team) },
+      { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: teamNodeClassName(team.name) },
+      ...TEAM_JOB_POOLS.map((pool) => ({
+        group: 'karpenter.sh',
+        kind: 'NodePool',
+        name: teamPoolName(pool, team.name),
+      })),
+      { group: 'scheduling.k8s.io', kind: 'PriorityClass', name: teamNotebookPriorityClass(team) },
+    ]),
+  ];
+}
+
+/**
  * Namespaced kinds the kit's manifests contain (kinds only: names change with every pipeline). A test keeps the list
  * equal to what the environment's charts synthesize, so a chart that adds a kind must add it here.
  */
 export const NAMESPACE_RESOURCE_WHITELIST: readonly AppProjectSpecNamespaceResourceWhitelist[] = [
   { group: '', kind: 'ConfigMap' },
+  // A team's job namespace: its defaults per container and its quota (k8s/charts/team-chart.ts).
+  { group: '', kind: 'LimitRange' },
+  { group: '', kind: 'ResourceQuota' },
   // Service account token Secrets of the Argo SSO accounts only; they carry no value (the API server fills it in).
   { group: '', kind: 'Secret' },
   { group: '', kind: 'Service' },
@@ -94,11 +127,10 @@ export class ArgoCdChart extends EnvironmentChart {
       spec: {
         description: `sql-etl-on-eks ${env.name}: the kit's manifests from ${env.gitops.repoUrl}`,
         sourceRepos: [env.gitops.repoUrl],
-        destinations: Object.values(NAMESPACES).map((namespace) => ({
-          server: IN_CLUSTER_SERVER,
-          namespace,
-        })),
-        clusterResourceWhitelist: [...CLUSTER_RESOURCE_WHITELIST],
+        destinations: [...Object.values(NAMESPACES), ...env.teams.map((team) => teamNamespace(team))].map(
+          (namespace) => ({ server: IN_CLUSTER_SERVER, namespace }),
+        ),
+        clusterResourceWhitelist: clusterResourceWhitelist(env),
         namespaceResourceWhitelist: [...NAMESPACE_RESOURCE_WHITELIST],
       },
     });

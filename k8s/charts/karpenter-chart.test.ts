@@ -46,9 +46,17 @@ describe('KarpenterChart', () => {
     blockDeviceMappings: { deviceName: string; rootVolume: boolean; ebs: Record<string, unknown> }[];
   };
 
-  test('renders one EC2NodeClass and one NodePool per pool of config/scheduling.ts', () => {
+  test('renders one EC2NodeClass and one NodePool per pool of config/scheduling.ts, and each team’s', () => {
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual(
-      ['EC2NodeClass/default', ...Object.values(NODE_POOLS).map((p) => `NodePool/${p.name}`)].sort(),
+      [
+        'EC2NodeClass/default',
+        ...Object.values(NODE_POOLS).map((p) => `NodePool/${p.name}`),
+        ...DEV.teams.flatMap((team) => [
+          `EC2NodeClass/team-${team.name}`,
+          `NodePool/spark-driver-${team.name}`,
+          `NodePool/spark-executor-${team.name}`,
+        ]),
+      ].sort(),
     );
     expect(nodeClass.apiVersion).toBe('karpenter.k8s.aws/v1');
     for (const pool of Object.values(NODE_POOLS)) {
@@ -85,6 +93,39 @@ describe('KarpenterChart', () => {
     }
     // Memory-optimised executors.
     expect(values(executor, 'karpenter.k8s.aws/instance-category')).toEqual(['r']);
+  });
+
+  test('a team’s pools are the kit’s pools reserved for the team, limited to its share, tagging its instances', () => {
+    const analytics = DEV.teams.find((team) => team.name === 'analytics')!;
+    for (const pool of [NODE_POOLS.sparkDriver, NODE_POOLS.sparkExecutor]) {
+      const spec = poolSpec(manifests, `${pool.name}-analytics`);
+      expect(spec.template.metadata.labels).toEqual({
+        [pool.label.key]: pool.label.value,
+        'sql-etl-on-eks/team': 'analytics',
+      });
+      expect(spec.template.spec.taints).toEqual([
+        { key: pool.taint.key, value: pool.taint.value, effect: pool.taint.effect },
+        { key: 'sql-etl-on-eks/team', value: 'analytics', effect: 'NoSchedule' },
+      ]);
+      expect(spec.template.spec.nodeClassRef.name).toBe('team-analytics');
+      // Its share (40% in dev) of the kit's pool, rounded up.
+      expect(Number(spec.limits.cpu)).toBe(Math.ceil((pool.limits.cpu * analytics.share) / 100));
+      expect(quantityGiB(spec.limits.memory)).toBe(
+        Math.ceil((pool.limits.memoryGiB * analytics.share) / 100),
+      );
+      expect(values(spec, 'karpenter.sh/capacity-type')).toEqual(
+        values(poolSpec(manifests, pool.name), 'karpenter.sh/capacity-type'),
+      );
+    }
+    const teamClass = pick(manifests, 'EC2NodeClass', 'team-analytics').spec as {
+      tags: Record<string, string>;
+    };
+    expect(teamClass.tags).toMatchObject({
+      'sql-etl-on-eks:team': 'analytics',
+      'sql-etl-on-eks:environment': 'dev',
+    });
+    // The shares of all teams never promise more than the kit's pools.
+    expect(DEV.teams.reduce((sum, team) => sum + team.share, 0)).toBeLessThanOrEqual(100);
   });
 
   test('bounds every pool with CPU and memory limits', () => {

@@ -4,7 +4,13 @@ import {
   KARPENTER_DISCOVERY_TAG,
   KARPENTER_NODE_ROLE,
   NODE_POOLS,
+  TEAM_JOB_POOLS,
+  TEAM_LABEL_KEY,
   karpenterDiscoveryValue,
+  teamPoolLimits,
+  teamPoolName,
+  teamTaint,
+  type Taint,
   kmsAliasArn,
   roleName,
   type NodePoolPlacement,
@@ -94,8 +100,6 @@ interface PoolDesign {
   readonly placement: NodePoolPlacement;
   /** EC2 instance categories (`karpenter.k8s.aws/instance-category`). */
   readonly categories: readonly string[];
-  /** Total vCPU and memory the pool may run at once: a bound on cost and on a runaway job. */
-  readonly limits: { readonly cpu: number; readonly memory: string };
   readonly disruption: NodePoolSpecDisruption;
   /** Time after which a node is replaced (new AMI patches even without drift). */
   readonly expireAfter: string;
@@ -116,7 +120,6 @@ const POOLS: readonly PoolDesign[] = [
   {
     placement: NODE_POOLS.sparkDriver,
     categories: ['m', 'r'],
-    limits: { cpu: 64, memory: '256Gi' },
     disruption: {
       consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED,
       consolidateAfter: '5m',
@@ -133,7 +136,6 @@ const POOLS: readonly PoolDesign[] = [
     // Memory-optimised: Spark executors are sized 4–8 GiB per core (the presets), which r instances give without
     // stranding CPU.
     categories: ['r'],
-    limits: { cpu: 400, memory: '3200Gi' },
     disruption: {
       consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY_OR_UNDERUTILIZED,
       consolidateAfter: '2m',
@@ -153,7 +155,6 @@ const POOLS: readonly PoolDesign[] = [
   {
     placement: NODE_POOLS.notebooks,
     categories: ['m', 'r'],
-    limits: { cpu: 64, memory: '512Gi' },
     disruption: {
       // A user's server holds kernel state: only empty nodes are removed, never a server moved for packing.
       consolidationPolicy: NodePoolSpecDisruptionConsolidationPolicy.WHEN_EMPTY,
@@ -189,10 +190,43 @@ export class KarpenterChart extends EnvironmentChart {
   constructor(scope: Construct, props: EnvironmentChartProps) {
     super(scope, 'karpenter', props);
     const { env } = props;
-    const discovery = { [KARPENTER_DISCOVERY_TAG]: karpenterDiscoveryValue(env) };
 
-    new Ec2NodeClass(this, 'NodeClass', {
-      metadata: { name: NODE_CLASS_NAME },
+    this.nodeClass('NodeClass', NODE_CLASS_NAME, {});
+    for (const pool of POOLS) {
+      this.nodePool(`${pool.placement.name}-pool`, pool, {
+        name: pool.placement.name,
+        nodeClass: NODE_CLASS_NAME,
+        labels: {},
+        taints: [],
+        limits: pool.placement.limits,
+      });
+    }
+    // Fair sharing: each team gets its own driver and executor pools, cut from the kit's (same pool label and taint,
+    // plus the team's label and taint), limited to its share, launched from a node class that tags its instances
+    // and volumes with the team for cost allocation.
+    for (const team of env.teams) {
+      const teamTags = { [TEAM_COST_TAG]: team.name };
+      this.nodeClass(`${team.name}-NodeClass`, teamNodeClassName(team.name), teamTags);
+      for (const pool of POOLS.filter((p) =>
+        (TEAM_JOB_POOLS as readonly NodePoolPlacement[]).includes(p.placement),
+      )) {
+        this.nodePool(`${teamPoolName(pool.placement, team.name)}-pool`, pool, {
+          name: teamPoolName(pool.placement, team.name),
+          nodeClass: teamNodeClassName(team.name),
+          labels: { [TEAM_LABEL_KEY]: team.name },
+          taints: [teamTaint(team.name)],
+          limits: teamPoolLimits(team, pool.placement),
+        });
+      }
+    }
+  }
+
+  /** An EC2NodeClass: the kit's AMI, network, IMDS and root volume; `tags` added to the environment's. */
+  private nodeClass(id: string, name: string, tags: Record<string, string>): void {
+    const { env } = this;
+    const discovery = { [KARPENTER_DISCOVERY_TAG]: karpenterDiscoveryValue(env) };
+    new Ec2NodeClass(this, id, {
+      metadata: { name },
       spec: {
         amiSelectorTerms: [{ alias: AMI_ALIAS }],
         // Karpenter creates and rotates the instance profile of this role (infra creates the role and its access entry).
@@ -221,70 +255,87 @@ export class KarpenterChart extends EnvironmentChart {
           },
         ],
         // Provider default tags do not reach what Karpenter launches; the same tags go on instances and volumes.
-        tags: { ...env.tags, 'sql-etl-on-eks:environment': env.name },
+        tags: { ...env.tags, 'sql-etl-on-eks:environment': env.name, ...tags },
       },
     });
-
-    for (const pool of POOLS) {
-      const { placement } = pool;
-      new NodePool(this, `${placement.name}-pool`, {
-        metadata: {
-          name: placement.name,
-          annotations: { 'sql-etl-on-eks/description': pool.description },
-        },
-        spec: {
-          template: {
-            metadata: { labels: { [placement.label.key]: placement.label.value } },
-            spec: {
-              nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NODE_CLASS_NAME },
-              requirements: [
-                requirement(
-                  'karpenter.sh/capacity-type',
-                  NodePoolSpecTemplateSpecRequirementsOperator.IN,
-                  placement.capacityTypes,
-                ),
-                requirement(
-                  ARCH_LABEL_KEY,
-                  NodePoolSpecTemplateSpecRequirementsOperator.IN,
-                  placement.architectures,
-                ),
-                requirement('kubernetes.io/os', NodePoolSpecTemplateSpecRequirementsOperator.IN, ['linux']),
-                requirement(
-                  'karpenter.k8s.aws/instance-category',
-                  NodePoolSpecTemplateSpecRequirementsOperator.IN,
-                  pool.categories,
-                ),
-                requirement(
-                  'karpenter.k8s.aws/instance-generation',
-                  NodePoolSpecTemplateSpecRequirementsOperator.GT,
-                  [MIN_GENERATION_EXCLUSIVE],
-                ),
-                requirement(
-                  'karpenter.k8s.aws/instance-size',
-                  NodePoolSpecTemplateSpecRequirementsOperator.NOT_IN,
-                  EXCLUDED_SIZES,
-                ),
-              ],
-              taints: [
-                {
-                  key: placement.taint.key,
-                  value: placement.taint.value,
-                  effect: TAINT_EFFECTS[placement.taint.effect],
-                },
-              ],
-              expireAfter: pool.expireAfter,
-              terminationGracePeriod: pool.terminationGracePeriod,
-            },
-          },
-          limits: {
-            cpu: NodePoolSpecLimits.fromString(String(pool.limits.cpu)),
-            memory: NodePoolSpecLimits.fromString(pool.limits.memory),
-          },
-          disruption: pool.disruption,
-        },
-      });
-    }
   }
+
+  /** A NodePool of one of the kit's pool designs, optionally cut for a team (`variant`). */
+  private nodePool(id: string, pool: PoolDesign, variant: PoolVariant): void {
+    const { placement } = pool;
+    const taints = [placement.taint, ...variant.taints];
+    new NodePool(this, id, {
+      metadata: {
+        name: variant.name,
+        annotations: { 'sql-etl-on-eks/description': pool.description },
+      },
+      spec: {
+        template: {
+          metadata: { labels: { [placement.label.key]: placement.label.value, ...variant.labels } },
+          spec: {
+            nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: variant.nodeClass },
+            requirements: [
+              requirement(
+                'karpenter.sh/capacity-type',
+                NodePoolSpecTemplateSpecRequirementsOperator.IN,
+                placement.capacityTypes,
+              ),
+              requirement(
+                ARCH_LABEL_KEY,
+                NodePoolSpecTemplateSpecRequirementsOperator.IN,
+                placement.architectures,
+              ),
+              requirement('kubernetes.io/os', NodePoolSpecTemplateSpecRequirementsOperator.IN, ['linux']),
+              requirement(
+                'karpenter.k8s.aws/instance-category',
+                NodePoolSpecTemplateSpecRequirementsOperator.IN,
+                pool.categories,
+              ),
+              requirement(
+                'karpenter.k8s.aws/instance-generation',
+                NodePoolSpecTemplateSpecRequirementsOperator.GT,
+                [MIN_GENERATION_EXCLUSIVE],
+              ),
+              requirement(
+                'karpenter.k8s.aws/instance-size',
+                NodePoolSpecTemplateSpecRequirementsOperator.NOT_IN,
+                EXCLUDED_SIZES,
+              ),
+            ],
+            taints: taints.map((taint) => ({
+              key: taint.key,
+              value: taint.value,
+              effect: TAINT_EFFECTS[taint.effect],
+            })),
+            expireAfter: pool.expireAfter,
+            terminationGracePeriod: pool.terminationGracePeriod,
+          },
+        },
+        limits: {
+          cpu: NodePoolSpecLimits.fromString(String(variant.limits.cpu)),
+          memory: NodePoolSpecLimits.fromString(`${variant.limits.memoryGiB}Gi`),
+        },
+        disruption: pool.disruption,
+      },
+    });
+  }
+}
+
+/** How a NodePool differs from its design: name, node class, extra labels and taints, limits. */
+interface PoolVariant {
+  readonly name: string;
+  readonly nodeClass: string;
+  readonly labels: Record<string, string>;
+  readonly taints: readonly Taint[];
+  readonly limits: { readonly cpu: number; readonly memoryGiB: number };
+}
+
+/** EC2 tag key naming a team on its instances and volumes (activate it as a cost allocation tag). */
+export const TEAM_COST_TAG = 'sql-etl-on-eks:team';
+
+/** The EC2NodeClass of a team's pools. */
+export function teamNodeClassName(team: string): string {
+  return `team-${team}`;
 }
 
 const TAINT_EFFECTS: Readonly<

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { NODE_POOLS } from '../../config';
+import { NODE_POOLS, TEAM_LABEL_KEY } from '../../config';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import { SIZE_PRESETS } from '../../config/pipelines/presets';
 import { DEV, pick, synthChart, testApp } from '../testing';
@@ -97,7 +97,7 @@ describe('PipelinesChart', () => {
     return found;
   };
 
-  test('one WorkflowTemplate per pipeline in the job namespace, run by the argo-workflow service account', () => {
+  test('one WorkflowTemplate per pipeline in its team’s namespace, run by the team’s argo-workflow account', () => {
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
       'CronWorkflow/customer-scd2',
       'WorkflowTemplate/backfill',
@@ -105,7 +105,10 @@ describe('PipelinesChart', () => {
     ]);
     expect(template).toMatchObject({
       apiVersion: 'argoproj.io/v1alpha1',
-      metadata: { namespace: 'spark-jobs', labels: { 'sql-etl-on-eks/pipeline': 'customer-scd2' } },
+      metadata: {
+        namespace: 'team-data-platform',
+        labels: { 'sql-etl-on-eks/pipeline': 'customer-scd2', 'sql-etl-on-eks/team': 'data-platform' },
+      },
       spec: { serviceAccountName: 'argo-workflow', entrypoint: 'main' },
     });
   });
@@ -146,7 +149,7 @@ describe('PipelinesChart', () => {
     expect(app).toMatchObject({
       apiVersion: 'sparkoperator.k8s.io/v1beta2',
       kind: 'SparkApplication',
-      metadata: { name: '{{workflow.name}}-merge', namespace: 'spark-jobs' },
+      metadata: { name: '{{workflow.name}}-merge', namespace: 'team-data-platform' },
       spec: { type: 'Python' },
     });
     expect(app.spec.mainApplicationFile).toMatch(/^s3a:\/\/.*\/runners\/sql_runner\.py$/);
@@ -169,12 +172,61 @@ describe('PipelinesChart', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(template.spec.podSpecPatch).toBeUndefined();
-    expect(template.spec.nodeSelector).toEqual({ [NODE_POOLS.sparkDriver.label.key]: 'spark-driver' });
+    // The team's own on-demand driver pool.
+    expect(template.spec.nodeSelector).toEqual({
+      [NODE_POOLS.sparkDriver.label.key]: 'spark-driver',
+      [TEAM_LABEL_KEY]: 'data-platform',
+    });
+  });
+
+  test('every workflow pod carries the cost labels: team, pipeline, environment, and the job on job steps', () => {
+    expect(template.spec.podMetadata).toEqual({
+      labels: {
+        'sql-etl-on-eks/pipeline': 'customer-scd2',
+        'sql-etl-on-eks/team': 'data-platform',
+        'sql-etl-on-eks/environment': 'dev',
+      },
+    });
+    expect(templateNamed('spark-merge')).toMatchObject({
+      metadata: { labels: { 'sql-etl-on-eks/job': 'merge' } },
+    });
+  });
+
+  test('a pipeline of another team lands in that team’s namespace, on its pools, with its DATALAKE', () => {
+    const other = new PipelinesChart(testApp(), {
+      env: DEV,
+      pipelines: [{ ...ON_DEMAND, owner: 'analytics' }],
+      repoRoot: repo,
+    });
+    const backfill = pick(synthChart(other), 'WorkflowTemplate', 'backfill') as unknown as {
+      spec: TemplateSpec;
+    };
+    expect(backfill).toMatchObject({ metadata: { namespace: 'team-analytics' } });
+    const app = parse(backfill.spec.templates[1].resource?.manifest ?? '') as SparkApplicationObject;
+    expect(app.metadata.namespace).toBe('team-analytics');
+    expect(app.spec.executor.nodeSelector).toMatchObject({
+      [NODE_POOLS.sparkExecutor.label.key]: 'spark-executor',
+      [TEAM_LABEL_KEY]: 'analytics',
+    });
+    expect(app.spec.arguments.join(' ')).toContain(
+      '--ETL_CONF_DATALAKE=s3a://sqletl-dev-datalake-111122223333-us-east-1/teams/analytics',
+    );
+  });
+
+  test('fails naming the owner when it is not a team of the environment', () => {
+    expect(
+      () =>
+        new PipelinesChart(testApp(), {
+          env: DEV,
+          pipelines: [{ ...ON_DEMAND, owner: 'nobody' }],
+          repoRoot: repo,
+        }),
+    ).toThrow(/owner 'nobody' is not a team of environment dev; its teams are: data-platform, analytics/);
   });
 
   test('a scheduled pipeline gets a CronWorkflow that runs its template', () => {
     expect(pick(manifests, 'CronWorkflow', 'customer-scd2')).toMatchObject({
-      metadata: { namespace: 'spark-jobs' },
+      metadata: { namespace: 'team-data-platform' },
       spec: {
         schedules: ['30 2 * * *'],
         timezone: 'Europe/Berlin',

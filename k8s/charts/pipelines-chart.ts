@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { NAMESPACES, WORKLOADS } from '../../config';
+import { TEAM_LABEL_KEY, WORKLOADS, teamNamespace, teamOf } from '../../config';
 import { testsStepId } from '../../config/pipelines/invocation';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import {
@@ -19,7 +19,7 @@ import {
   type WorkflowTemplateSpecTemplates,
 } from '../../imports/argo-workflow-template-argoproj.io';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
-import { PIPELINE_LABEL, sparkApplicationManifest } from '../constructs/spark-application';
+import { JOB_LABEL, PIPELINE_LABEL, sparkApplicationManifest } from '../constructs/spark-application';
 import { DRIVER_POOL, poolPlacement } from '../constructs/spark-defaults';
 
 /** Props of {@link PipelinesChart}. */
@@ -29,6 +29,9 @@ export interface PipelinesChartProps extends EnvironmentChartProps {
   /** Repository root: job files and image contexts are read from here (content-addressed URIs and image tags). */
   readonly repoRoot: string;
 }
+
+/** Label of the environment on every object and pod (EnvironmentChart sets it on objects, not on pods). */
+export const ENVIRONMENT_LABEL = 'sql-etl-on-eks/environment';
 
 /** The DAG template every pipeline starts at. */
 export const ENTRYPOINT = 'main';
@@ -116,12 +119,16 @@ function jobTemplate(
   pipeline: PipelineSpec,
   job: JobSpec,
 ): WorkflowTemplateSpecTemplates {
-  return sparkApplicationStep({
-    name: jobTemplateName(job),
-    manifest: sparkApplicationManifest(props.env, pipeline, job, props.repoRoot),
-    retries: job.retries,
-    timeoutSeconds: job.timeoutSeconds,
-  });
+  return {
+    ...sparkApplicationStep({
+      name: jobTemplateName(job),
+      manifest: sparkApplicationManifest(props.env, pipeline, job, props.repoRoot),
+      retries: job.retries,
+      timeoutSeconds: job.timeoutSeconds,
+    }),
+    // The step's pod carries the job too (with the workflow's pod labels: team, pipeline, environment).
+    metadata: { labels: { [JOB_LABEL]: job.id } },
+  };
 }
 
 /**
@@ -133,12 +140,15 @@ function testsTemplate(
   pipeline: PipelineSpec,
   job: JobSpec,
 ): WorkflowTemplateSpecTemplates {
-  return sparkApplicationStep({
-    name: jobTemplateName({ id: testsStepId(job) }),
-    manifest: sparkApplicationManifest(props.env, pipeline, job, props.repoRoot, 'tests'),
-    retries: job.retries,
-    timeoutSeconds: job.timeoutSeconds,
-  });
+  return {
+    ...sparkApplicationStep({
+      name: jobTemplateName({ id: testsStepId(job) }),
+      manifest: sparkApplicationManifest(props.env, pipeline, job, props.repoRoot, 'tests'),
+      retries: job.retries,
+      timeoutSeconds: job.timeoutSeconds,
+    }),
+    metadata: { labels: { [JOB_LABEL]: testsStepId(job) } },
+  };
 }
 
 function hasTests(job: JobSpec): boolean {
@@ -177,9 +187,13 @@ export function dagTasks(
  * come from the controller's `executor` configuration (Helm values): a resource template has no container field, and
  * podSpecPatch is ruled out by policy ARGO-004.
  */
-export function workflowDefaults(labels: Record<string, string>): WorkflowTemplateSpec {
-  // Argo's pods wait on the Spark driver for the whole run: on-demand driver nodes, never spot.
-  const placement = poolPlacement(DRIVER_POOL);
+export function workflowDefaults(
+  labels: Record<string, string>,
+  team?: string,
+  podLabels: Record<string, string> = {},
+): WorkflowTemplateSpec {
+  // Argo's pods wait on the Spark driver for the whole run: on-demand driver nodes (the team's), never spot.
+  const placement = poolPlacement(DRIVER_POOL, undefined, team);
   return {
     serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
     ttlStrategy: {
@@ -188,6 +202,8 @@ export function workflowDefaults(labels: Record<string, string>): WorkflowTempla
     },
     podGc: { strategy: WorkflowTemplateSpecPodGcStrategy.ON_POD_SUCCESS },
     workflowMetadata: { labels },
+    // The same labels on the workflow's own pods: cost allocation groups them with the team's Spark pods.
+    ...(team === undefined ? {} : { podMetadata: { labels: { ...labels, ...podLabels } } }),
     securityContext: {
       runAsNonRoot: true,
       runAsUser: ARGO_EXECUTOR_USER_ID,
@@ -214,12 +230,15 @@ export class PipelinesChart extends EnvironmentChart {
   constructor(scope: Construct, props: PipelinesChartProps) {
     super(scope, 'pipelines', props);
     for (const pipeline of props.pipelines) {
-      const labels = { [PIPELINE_LABEL]: pipeline.name };
+      // Each pipeline lands in its owning team's namespace (the loader has checked the owner is a team).
+      const team = teamOf(props.env, pipeline.owner);
+      const namespace = teamNamespace(team);
+      const labels = { [PIPELINE_LABEL]: pipeline.name, [TEAM_LABEL_KEY]: team.name };
       const annotations = { 'workflows.argoproj.io/description': pipeline.description };
       new WorkflowTemplate(this, `${pipeline.name}-template`, {
-        metadata: { name: pipeline.name, namespace: NAMESPACES.sparkJobs, labels, annotations },
+        metadata: { name: pipeline.name, namespace, labels, annotations },
         spec: {
-          ...workflowDefaults(labels),
+          ...workflowDefaults(labels, team.name, { [ENVIRONMENT_LABEL]: props.env.name }),
           entrypoint: ENTRYPOINT,
           templates: [
             {
@@ -235,7 +254,7 @@ export class PipelinesChart extends EnvironmentChart {
       });
       if (pipeline.schedule !== undefined) {
         new CronWorkflow(this, `${pipeline.name}-cron`, {
-          metadata: { name: pipeline.name, namespace: NAMESPACES.sparkJobs, labels, annotations },
+          metadata: { name: pipeline.name, namespace, labels, annotations },
           spec: {
             schedules: [pipeline.schedule.cron],
             timezone: pipeline.schedule.timezone,

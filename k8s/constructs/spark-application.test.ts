@@ -5,6 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import {
   ETL_IMAGE_ARCHITECTURES,
   NODE_POOLS,
+  TEAM_LABEL_KEY,
   SPARK_RUNTIME,
   assetOf,
   assetUri,
@@ -82,7 +83,7 @@ describe('sparkApplicationManifest', () => {
       '--etl.config.environment=dev',
       '--etl.config.ignoreEnvironments=false',
       '--etl.config.tags=service=sql-etl-on-eks pipeline=demo workflow={{workflow.uid}} pod={{pod.name}} ' +
-        'namespace=spark-jobs owner=data-platform domain=customer',
+        'namespace=team-data-platform owner=data-platform domain=customer',
       '--ETL_CONF_EPOCH={{workflow.creationTimestamp.s}}',
       '--ETL_CONF_CURRENT_TIMESTAMP={{workflow.creationTimestamp.RFC3339}}',
       '--ETL_CONF_ENV=dev',
@@ -105,7 +106,7 @@ describe('sparkApplicationManifest', () => {
       kind: 'SparkApplication',
       metadata: {
         name: '{{workflow.name}}-load',
-        namespace: 'spark-jobs',
+        namespace: 'team-data-platform',
         labels: {
           'sql-etl-on-eks/pipeline': 'demo',
           'sql-etl-on-eks/job': 'load',
@@ -180,13 +181,16 @@ describe('sparkApplicationManifest', () => {
 
   test('drivers go to the on-demand pool and may not be disrupted; executors go to the spot pool', () => {
     const { driver, executor } = manifest(job()).spec;
+    // The owning team's pools: the kit's pool taint and the team's.
     const tolerationOf = (pool: (typeof NODE_POOLS)[keyof typeof NODE_POOLS]) => [
       { key: pool.taint.key, operator: 'Equal', value: pool.taint.value, effect: pool.taint.effect },
+      { key: TEAM_LABEL_KEY, operator: 'Equal', value: 'data-platform', effect: 'NoSchedule' },
     ];
     // Arc's image is amd64 only: its pods also select x86 nodes of their pools.
     expect(driver.nodeSelector).toEqual({
       [NODE_POOLS.sparkDriver.label.key]: NODE_POOLS.sparkDriver.label.value,
       'kubernetes.io/arch': 'amd64',
+      [TEAM_LABEL_KEY]: 'data-platform',
     });
     expect(driver.tolerations).toEqual(tolerationOf(NODE_POOLS.sparkDriver));
     expect(driver.annotations).toEqual({ 'karpenter.sh/do-not-disrupt': 'true' });
@@ -194,6 +198,7 @@ describe('sparkApplicationManifest', () => {
     expect(executor.nodeSelector).toEqual({
       [NODE_POOLS.sparkExecutor.label.key]: NODE_POOLS.sparkExecutor.label.value,
       'kubernetes.io/arch': 'amd64',
+      [TEAM_LABEL_KEY]: 'data-platform',
     });
     expect(executor.tolerations).toEqual(tolerationOf(NODE_POOLS.sparkExecutor));
     expect(executor.annotations).toBeUndefined();

@@ -1,7 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EnvironmentConfig } from '../../config';
-import { NAMESPACES, WORKLOADS, assetOf, assetUri, imageContextDir, runtimeImage } from '../../config';
+import {
+  NAMESPACES,
+  TEAM_LABEL_KEY,
+  WORKLOADS,
+  assetOf,
+  assetUri,
+  imageContextDir,
+  runtimeImage,
+  teamNamespace,
+  teamOf,
+  type Team,
+} from '../../config';
 import { WORKFLOW_NAME_SUFFIX_LENGTH } from '../../config/pipelines';
 import type { JobSpec, PipelineSpec, SparkResources } from '../../config/pipelines/model';
 import {
@@ -161,6 +172,11 @@ export interface SparkApplicationOptions {
    * of `resources.executor`. @default - from `resources`
    */
   readonly executorOverride?: { readonly cores: string; readonly memory: string };
+  /**
+   * The owning team: the application runs in its namespace, on its node pools, with its team label and its tables
+   * under its own prefix. @default - the shared job namespace and pools
+   */
+  readonly team?: Team;
 }
 
 function cpuFields(cores: number): { cores: number; coreRequest: string; coreLimit: string } {
@@ -186,8 +202,15 @@ function ephemeralStorageTemplate(container: string, localStorage: string) {
  * Carries every default of spark-defaults.ts: placement, security contexts, local storage, restart policy, TTL.
  */
 export function buildSparkApplication(options: SparkApplicationOptions): SparkApplicationObject {
-  const { env, profile, resources } = options;
-  const labels = { ...COMMON_LABELS, 'sql-etl-on-eks/environment': env.name, ...options.labels };
+  const { env, profile, resources, team } = options;
+  // Cost allocation: team, pipeline, job and environment on every pod (AWS split cost allocation groups by them).
+  const labels = {
+    ...COMMON_LABELS,
+    'sql-etl-on-eks/environment': env.name,
+    ...(team === undefined ? {} : { [TEAM_LABEL_KEY]: team.name }),
+    ...options.labels,
+  };
+  const namespace = team === undefined ? NAMESPACES.sparkJobs : teamNamespace(team);
   const volumeMounts = [
     { name: LOCAL_DIR_VOLUME, mountPath: LOCAL_DIR_PATH },
     { name: TMP_VOLUME, mountPath: '/tmp' },
@@ -205,7 +228,7 @@ export function buildSparkApplication(options: SparkApplicationOptions): SparkAp
     securityContext: sparkContainerSecurityContext(profile),
     volumeMounts,
   };
-  const driverPlacement = poolPlacement(DRIVER_POOL, profile.architectures);
+  const driverPlacement = poolPlacement(DRIVER_POOL, profile.architectures, team?.name);
   const driver: SparkApplicationSpecDriver = {
     ...common,
     ...cpuFields(resources.driver.cores),
@@ -216,7 +239,7 @@ export function buildSparkApplication(options: SparkApplicationOptions): SparkAp
     tolerations: driverPlacement.tolerations,
     template: ephemeralStorageTemplate('spark-kubernetes-driver', resources.localStorage),
   };
-  const executorPlacement = poolPlacement(EXECUTOR_POOL, profile.architectures);
+  const executorPlacement = poolPlacement(EXECUTOR_POOL, profile.architectures, team?.name);
   const override = options.executorOverride;
   const executor: SparkApplicationSpecExecutor = {
     ...common,
@@ -229,7 +252,7 @@ export function buildSparkApplication(options: SparkApplicationOptions): SparkAp
     template: ephemeralStorageTemplate('spark-kubernetes-executor', resources.localStorage),
   };
   return SparkApplication.manifest({
-    metadata: { name: options.name, namespace: NAMESPACES.sparkJobs, labels },
+    metadata: { name: options.name, namespace, labels },
     spec: {
       type: profile.type === 'Scala' ? SparkApplicationSpecType.SCALA : SparkApplicationSpecType.PYTHON,
       ...(profile.type === 'Python' ? { pythonVersion: SparkApplicationSpecPythonVersion.VALUE_3 } : {}),
@@ -240,7 +263,7 @@ export function buildSparkApplication(options: SparkApplicationOptions): SparkAp
       mainApplicationFile: options.mainApplicationFile,
       ...(options.mainClass === undefined ? {} : { mainClass: options.mainClass }),
       arguments: [...options.arguments],
-      sparkConf: { ...defaultSparkConf(env, resources, profile), ...(options.sparkConf ?? {}) },
+      sparkConf: { ...defaultSparkConf(env, resources, profile, team), ...(options.sparkConf ?? {}) },
       // Bounded retries by the operator for a failed run or submission; Argo retries only infrastructure errors.
       restartPolicy: {
         type: SparkApplicationSpecRestartPolicyType.ON_FAILURE,
@@ -296,15 +319,19 @@ function etlAssetUri(env: EnvironmentConfig, repoRoot: string, file: string): st
  * The cluster's values of a job invocation: Argo's per-run variables, the environment's runtime parameters, files
  * at their uploaded s3a URIs, Arc inside the arc-runtime image, Arc tags naming the workflow run and pod.
  */
-export function clusterInvocationValues(env: EnvironmentConfig, repoRoot: string): InvocationValues {
+export function clusterInvocationValues(
+  env: EnvironmentConfig,
+  repoRoot: string,
+  team?: Team,
+): InvocationValues {
   return {
-    runtime: { ...PER_RUN_VALUES, ...runtimeParameters(env) },
+    runtime: { ...PER_RUN_VALUES, ...runtimeParameters(env, team) },
     fileUri: (file) => etlAssetUri(env, repoRoot, file),
     defaultArcEnvironment: env.name,
     arcRunTags: [
       ['workflow', '{{workflow.uid}}'],
       ['pod', '{{pod.name}}'],
-      ['namespace', NAMESPACES.sparkJobs],
+      ['namespace', team === undefined ? NAMESPACES.sparkJobs : teamNamespace(team)],
     ],
     arcApplication: { jar: ARC_JAR, mainClass: ARC_MAIN_CLASS },
   };
@@ -317,7 +344,7 @@ export function clusterJobInvocation(
   job: JobSpec,
   repoRoot: string,
 ): JobInvocation {
-  return jobInvocation(pipeline, job, clusterInvocationValues(env, repoRoot));
+  return jobInvocation(pipeline, job, clusterInvocationValues(env, repoRoot, teamOf(env, pipeline.owner)));
 }
 
 /** Every parameter a job receives on the cluster, in order (see {@link invocationParameters}). */
@@ -327,7 +354,11 @@ export function jobParameters(
   job: JobSpec,
   repoRoot: string,
 ): [string, string][] {
-  return invocationParameters(pipeline, job, clusterInvocationValues(env, repoRoot));
+  return invocationParameters(
+    pipeline,
+    job,
+    clusterInvocationValues(env, repoRoot, teamOf(env, pipeline.owner)),
+  );
 }
 
 /** The application arguments of a job on the cluster, per runtime. */
@@ -375,7 +406,7 @@ export function sparkApplicationManifest(
   const invocation =
     step === 'job'
       ? clusterJobInvocation(env, pipeline, job, repoRoot)
-      : testsInvocation(pipeline, job, clusterInvocationValues(env, repoRoot));
+      : testsInvocation(pipeline, job, clusterInvocationValues(env, repoRoot, teamOf(env, pipeline.owner)));
   const runner: JobSpec = step === 'job' ? job : { ...job, runtime: 'sql' };
   const profile = RUNTIME_PROFILES[runner.runtime];
   return buildSparkApplication({
@@ -389,5 +420,6 @@ export function sparkApplicationManifest(
     arguments: invocation.arguments,
     resources: job.resources,
     sparkConf: invocation.sparkConf,
+    team: teamOf(env, pipeline.owner),
   });
 }

@@ -5,9 +5,12 @@ import {
   NODE_POOLS,
   S3_PREFIXES,
   SPARK_RUNTIME as SPARK_RUNTIME_PINS,
+  TEAM_LABEL_KEY,
   datalakeBucketName,
+  teamTaint,
   type Architecture,
   type NodePoolPlacement,
+  type Team,
 } from '../../config';
 import type { Runtime, SparkResources } from '../../config/pipelines/model';
 
@@ -146,6 +149,7 @@ export function defaultSparkConf(
   env: EnvironmentConfig,
   resources: SparkResources,
   profile: RuntimeProfile,
+  team?: Team,
 ): Record<string, string> {
   const { minInstances, maxInstances } = resources.executor;
   const conf: Record<string, string> = {
@@ -192,7 +196,11 @@ export function defaultSparkConf(
     Object.assign(conf, {
       'spark.sql.extensions': 'io.delta.sql.DeltaSparkSessionExtension',
       'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
-      'spark.sql.warehouse.dir': datalakeUri(env, S3_PREFIXES.tables),
+      // A team's tables go under its own prefix (the only one its role may write); the shared namespace keeps warehouse/.
+      'spark.sql.warehouse.dir': datalakeUri(
+        env,
+        team === undefined ? S3_PREFIXES.tables : team.owns.prefixes[0],
+      ),
     });
   }
   return conf;
@@ -213,6 +221,7 @@ export interface Toleration {
 export function poolPlacement(
   pool: NodePoolPlacement,
   architectures: readonly Architecture[] = pool.architectures,
+  team?: string,
 ): {
   nodeSelector: Record<string, string>;
   tolerations: Toleration[];
@@ -227,11 +236,20 @@ export function poolPlacement(
   // A selector can name one value: with several usable architectures the pool's own requirement suffices.
   const arch: Record<string, string> =
     usable.length === 1 && usable.length < pool.architectures.length ? { [ARCH_LABEL_KEY]: usable[0] } : {};
+  // A team's pods select its own NodePool cut from this pool (same pool label, plus the team label and taint).
+  const teamTaints = team === undefined ? [] : [teamTaint(team)];
   return {
-    nodeSelector: { [pool.label.key]: pool.label.value, ...arch },
-    tolerations: [
-      { key: pool.taint.key, operator: 'Equal', value: pool.taint.value, effect: pool.taint.effect },
-    ],
+    nodeSelector: {
+      [pool.label.key]: pool.label.value,
+      ...arch,
+      ...(team === undefined ? {} : { [TEAM_LABEL_KEY]: team }),
+    },
+    tolerations: [pool.taint, ...teamTaints].map((taint) => ({
+      key: taint.key,
+      operator: 'Equal' as const,
+      value: taint.value,
+      effect: taint.effect,
+    })),
   };
 }
 

@@ -28,12 +28,12 @@ describe('argo-templates', () => {
     editYaml(dist, 'k8s/prod/prod-pipelines/WorkflowTemplate.customer-scd2.yaml', (template) =>
       setIn(template, task, {
         name: at(template, [...task, 'name']),
-        templateRef: { name: 'word-count', template: 'spark-count' },
+        templateRef: { name: 'nyc-taxi', template: 'spark-count' },
       }),
     );
     expect(lines(runOn(argoTemplatesCheck, dist))).toEqual([
       expect.stringMatching(
-        /^dist\/k8s\/prod\/prod-pipelines\/WorkflowTemplate\.customer-scd2\.yaml {2}WorkflowTemplate\/customer-scd2 {2}spec\.templates\[0\]\.dag\.tasks\[0\]\.templateRef\.template: WorkflowTemplate "word-count" has no template "spark-count"/,
+        /^dist\/k8s\/prod\/prod-pipelines\/WorkflowTemplate\.customer-scd2\.yaml {2}WorkflowTemplate\/customer-scd2 {2}spec\.templates\[0\]\.dag\.tasks\[0\]\.templateRef\.template: WorkflowTemplate "nyc-taxi" has no template "spark-count"/,
       ),
     ]);
   });

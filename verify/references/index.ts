@@ -16,6 +16,7 @@ import { serviceAccountsCheck } from './service-accounts';
 import { sparkDirectoriesCheck } from './spark-directories';
 import { stackOrderCheck } from './stack-order';
 import { targetGroupsCheck } from './target-groups';
+import { teamsCheck } from './teams';
 
 export type { ReferenceCheck, ReferenceCheckResult, ReferenceInput } from './model';
 
@@ -32,6 +33,7 @@ export const REFERENCE_CHECKS: readonly ReferenceCheck[] = [
   namespacesCheck,
   stackOrderCheck,
   targetGroupsCheck,
+  teamsCheck,
 ];
 
 /** What the reference checks found. */

@@ -24,7 +24,7 @@ describe('irsa-roles', () => {
     const result = runOn(irsaRolesCheck);
     expect(lines(result)).toEqual([]);
     // spark-job-runner, jupyter-singleuser and jupyter-singleuser-readonly, in dev and prod.
-    expect(result.checked).toBe(6);
+    expect(result.checked).toBe(18);
   });
 
   test('fails on an annotation naming a role the Terraform does not define', () => {
@@ -89,8 +89,8 @@ describe('irsa-roles', () => {
       ),
     );
     const found = lines(runOn(irsaRolesCheck, dist));
-    // The three IRSA accounts of dev read the provider through that output.
-    expect(found).toHaveLength(3);
+    // The three IRSA accounts of dev's platform and the three of each of its two teams read it through that output.
+    expect(found).toHaveLength(9);
     expect(found.every((line) => line.includes('not the ARN of an aws_iam_openid_connect_provider'))).toBe(
       true,
     );

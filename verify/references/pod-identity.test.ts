@@ -13,7 +13,7 @@ describe('pod-identity', () => {
     const result = runOn(podIdentityCheck, dist);
     expect(lines(result)).toEqual([]);
     // Seven workload associations and the EBS CSI driver's, per environment.
-    expect(result.checked).toBe(16);
+    expect(result.checked).toBe(20);
   });
 
   test('recognises accounts created by Helm values, kit manifests and EKS add-ons', () => {

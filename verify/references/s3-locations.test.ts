@@ -8,7 +8,7 @@ import { copyDist, editJson, lines, replaceText, runOn, setIn } from './testing'
 
 const NYC_TAXI = 'k8s/prod/prod-pipelines/WorkflowTemplate.nyc-taxi.yaml';
 const SPARK_APP =
-  'WorkflowTemplate/spark-jobs/nyc-taxi templates[1] SparkApplication/spark-jobs/{{workflow.name}}-trips-per-day-zone';
+  'WorkflowTemplate/team-data-platform/nyc-taxi templates[1] SparkApplication/team-data-platform/{{workflow.name}}-trips-per-day-zone';
 const JOB =
   's3a://sqletl-prod-assets-111122223333-us-east-1/jobs/95c106e3df3f4198/jobs/nyc-taxi/trips_per_day_zone.ipynb';
 
@@ -82,7 +82,7 @@ describe('s3-locations', () => {
     const found = lines(runOn(s3LocationsCheck, dist));
     expect(found.length).toBeGreaterThan(0);
     expect(found[0]).toMatch(
-      /^dist\/k8s\/prod\/prod-pipelines\/WorkflowTemplate\.nyc-taxi\.yaml {2}WorkflowTemplate\/spark-jobs\/nyc-taxi templates\[1\] SparkApplication\/.* s3a:\/\/sqletl-dev-datalake-111122223333-us-east-1\/spark-event-logs\/ points into bucket "sqletl-dev-datalake-111122223333-us-east-1", which no aws_s3_bucket of prod defines, is not its data lake bucket and is not listed in .*external-locations\.yaml; buckets: .*sqletl-prod-datalake/,
+      /^dist\/k8s\/prod\/prod-pipelines\/WorkflowTemplate\.nyc-taxi\.yaml {2}WorkflowTemplate\/team-data-platform\/nyc-taxi templates\[1\] SparkApplication\/.* s3a:\/\/sqletl-dev-datalake-111122223333-us-east-1\/spark-event-logs\/ points into bucket "sqletl-dev-datalake-111122223333-us-east-1", which no aws_s3_bucket of prod defines, is not its data lake bucket and is not listed in .*external-locations\.yaml; buckets: .*sqletl-prod-datalake/,
     );
   });
 

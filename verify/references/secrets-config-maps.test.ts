@@ -26,7 +26,7 @@ describe('secrets-config-maps', () => {
     replaceText(dist, WORD_COUNT, PULL_FROM, PULL_TO);
     expect(lines(runOn(secretsConfigMapsCheck, dist))).toEqual([
       expect.stringMatching(
-        /^dist\/k8s\/dev\/dev-pipelines\/WorkflowTemplate\.word-count\.yaml {2}WorkflowTemplate\/spark-jobs\/word-count templates\[\d\] SparkApplication\/spark-jobs\/\S+ {2}spec\.imagePullSecrets\[0\]: Secret "spark-jobs\/registry-credentials" is produced by no Secret manifest or ExternalSecret \(sync it from Secrets Manager\) of dist\/; Secrets in "spark-jobs": \(none\)$/,
+        /^dist\/k8s\/dev\/dev-pipelines\/WorkflowTemplate\.word-count\.yaml {2}WorkflowTemplate\/team-analytics\/word-count templates\[\d\] SparkApplication\/team-analytics\/\S+ {2}spec\.imagePullSecrets\[0\]: Secret "team-analytics\/registry-credentials" is produced by no Secret manifest or ExternalSecret \(sync it from Secrets Manager\) of dist\/; Secrets in "team-analytics": argo-team-engineer\.service-account-token, argo-team-viewer\.service-account-token$/,
       ),
     ]);
   });
@@ -49,7 +49,7 @@ describe('secrets-config-maps', () => {
           `dist/terraform/stacks/prod-platform/cdk.tf.json  helm_release.argo_workflows  values.server.sso.${key}.name: ` +
           'Secret "argo/argo-sso" is produced by no Secret manifest or ExternalSecret (sync it from Secrets Manager) ' +
           'of dist/; Secrets in "argo": argo-admin.service-account-token, argo-engineer.service-account-token, ' +
-          'argo-server-sso, argo-viewer.service-account-token',
+          'argo-server-sso, argo-team-login.service-account-token, argo-viewer.service-account-token',
       ),
     );
   });

@@ -6,7 +6,7 @@ import { copyDist, editJson, lines, replaceText, runOn } from './testing';
 
 const NYC_TAXI = 'k8s/dev/dev-pipelines/WorkflowTemplate.nyc-taxi.yaml';
 const SPARK_APP =
-  'WorkflowTemplate/spark-jobs/nyc-taxi templates[1] SparkApplication/spark-jobs/{{workflow.name}}-trips-per-day-zone';
+  'WorkflowTemplate/team-data-platform/nyc-taxi templates[1] SparkApplication/team-data-platform/{{workflow.name}}-trips-per-day-zone';
 
 describe('service-accounts', () => {
   test('every service account the committed dist/ uses exists', () => {
@@ -23,8 +23,8 @@ describe('service-accounts', () => {
       ['driver', 'executor'].map(
         (role) =>
           `dist/${NYC_TAXI}  ${SPARK_APP}  spec.${role}.serviceAccount: service account "spark-job-runer" does not ` +
-          'exist in namespace "spark-jobs" (no ServiceAccount manifest, Helm release or EKS add-on creates it); ' +
-          'defined there: argo-workflow, spark-job-runner',
+          'exist in namespace "team-data-platform" (no ServiceAccount manifest, Helm release or EKS add-on creates ' +
+          'it); defined there: argo-team-engineer, argo-team-viewer, argo-workflow, spark-job-runner',
       ),
     );
   });
@@ -38,9 +38,6 @@ describe('service-accounts', () => {
         'dist/k8s/prod/prod-spark-jobs-access/RoleBinding.argo-workflow.yaml  RoleBinding/spark-jobs/argo-workflow  ' +
           'subjects[0].name: service account "argo-workflow" does not exist in namespace "spark-jobs" (no ' +
           'ServiceAccount manifest, Helm release or EKS add-on creates it); defined there: spark-job-runner',
-        expect.stringMatching(
-          /^dist\/k8s\/prod\/prod-pipelines\/WorkflowTemplate\.nyc-taxi\.yaml {2}WorkflowTemplate\/spark-jobs\/nyc-taxi {2}spec\.serviceAccountName: service account "argo-workflow" does not exist/,
-        ),
         // Argo Workflows' workflowDefaults name it too (Helm values, in each workflow namespace).
         expect.stringMatching(
           /^dist\/terraform\/stacks\/prod-platform\/cdk\.tf\.json {2}helm_release\.argo_workflows {2}values\.controller\.workflowDefaults\.spec\.serviceAccountName: service account "argo-workflow" does not exist in namespace "spark-jobs"/,
@@ -57,10 +54,18 @@ describe('service-accounts', () => {
         .spark_operator;
       release.values = release.values.map((v) => v.replace('name: spark-job-runner', 'name: spark-runner'));
     });
-    expect(lines(runOn(serviceAccountsCheck, dist))).toEqual([
-      'dist/terraform/stacks/dev-platform/cdk.tf.json  helm_release.spark_operator  values.spark.serviceAccount.name: ' +
-        'service account "spark-runner" does not exist in namespace "spark-jobs" (no ServiceAccount manifest, Helm ' +
-        'release or EKS add-on creates it); defined there: argo-workflow, spark-job-runner',
-    ]);
+    // The operator's job service account is looked up in every job namespace it watches (shared and teams').
+    const found = lines(runOn(serviceAccountsCheck, dist));
+    expect(found).toHaveLength(3);
+    for (const namespace of ['spark-jobs', 'team-data-platform', 'team-analytics']) {
+      expect(found).toContainEqual(
+        expect.stringMatching(
+          new RegExp(
+            '^dist/terraform/stacks/dev-platform/cdk\\.tf\\.json {2}helm_release\\.spark_operator {2}' +
+              `values\\.spark\\.serviceAccount\\.name: service account "spark-runner" does not exist in namespace "${namespace}"`,
+          ),
+        ),
+      );
+    }
   });
 });

@@ -10,6 +10,7 @@ import { S3_004 } from './s3-004-versioning';
 import { S3_005 } from './s3-005-access-logging';
 import { S3_006 } from './s3-006-ownership';
 import { S3_007 } from './s3-007-bucket-companions';
+import { TEAM_001 } from './team-001-no-cross-team-write';
 import { KMS_001 } from './kms-001-rotation';
 import { KMS_002 } from './kms-002-deletion-window';
 import { KMS_003 } from './kms-003-key-policy-principals';
@@ -83,6 +84,7 @@ export const RULES: readonly Rule[] = [
   S3_005,
   S3_006,
   S3_007,
+  TEAM_001,
   KMS_001,
   KMS_002,
   KMS_003,

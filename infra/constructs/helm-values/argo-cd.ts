@@ -1,4 +1,4 @@
-import { APP_VERSIONS, NAMESPACES, type EnvironmentConfig } from '../../../config';
+import { APP_VERSIONS, NAMESPACES, teamNamespace, type EnvironmentConfig } from '../../../config';
 import {
   highAvailability,
   replicasFor,
@@ -51,6 +51,11 @@ export interface ArgoCdValues {
  */
 export const PRE_CREATED_NAMESPACES: readonly string[] = [NAMESPACES.sparkJobs];
 
+/** {@link PRE_CREATED_NAMESPACES} and every team's job namespace (both charts create Roles there too). */
+export function preCreatedNamespaces(env: Pick<EnvironmentConfig, 'teams'>): string[] {
+  return [...PRE_CREATED_NAMESPACES, ...env.teams.map((team) => teamNamespace(team))];
+}
+
 const component = (env: EnvironmentConfig, res: Resources): ArgoCdComponent => ({
   replicas: replicasFor(env),
   pdb: highAvailability(env) ? { enabled: true, minAvailable: 1 } : { enabled: false },
@@ -88,7 +93,7 @@ export function argoCdValues(env: EnvironmentConfig): ArgoCdValues {
     applicationSet: component(env, resources('50m', '64Mi', '250m', '256Mi')),
     controller: { replicas: 1, resources: resources('250m', '512Mi', '1', '2Gi') },
     redis: { resources: resources('50m', '64Mi', '250m', '256Mi') },
-    extraObjects: PRE_CREATED_NAMESPACES.map((name) => ({
+    extraObjects: preCreatedNamespaces(env).map((name) => ({
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: { name, annotations: { 'helm.sh/resource-policy': 'keep' } },

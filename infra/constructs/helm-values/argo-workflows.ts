@@ -2,6 +2,7 @@ import {
   APP_VERSIONS,
   bucketName,
   NAMESPACES,
+  teamNamespace,
   S3_PREFIXES,
   WORKLOADS,
   type EnvironmentConfig,
@@ -95,6 +96,7 @@ export interface ArgoWorkflowsValues {
   readonly server: ArgoComponent & {
     readonly authModes: readonly ['sso'];
     readonly secure: true;
+    readonly extraEnv: readonly { readonly name: string; readonly value: string }[];
     readonly serviceAccount: ServiceAccountValues;
     readonly ingress: { readonly enabled: false };
     readonly sso: {
@@ -154,7 +156,8 @@ export function argoWorkflowsValues(
     },
     controller: {
       ...argoComponent(env, resources('200m', '256Mi', '1', '1Gi'), true),
-      workflowNamespaces: [NAMESPACES.sparkJobs],
+      // The shared job namespace (ad-hoc runs) and every team's.
+      workflowNamespaces: [NAMESPACES.sparkJobs, ...env.teams.map(teamNamespace)],
       // Workflows may only run WorkflowTemplates (reviewed in Git), not arbitrary inline pods under the job roles.
       // Strict, not Secure: a running workflow keeps the spec it started with when a sync changes its template
       // (Secure fails it instead), which is what the README promises for a changed job.
@@ -183,6 +186,9 @@ export function argoWorkflowsValues(
       authModes: ['sso'],
       // TLS from the ALB to the server (self-signed; the ingress uses backend-protocol HTTPS).
       secure: true,
+      // SSO RBAC namespace delegation: in a team's namespace the server acts as the team's own accounts (its
+      // engineers operate, its members view); every user first matches an account in Argo's namespace to sign in.
+      extraEnv: [{ name: 'SSO_DELEGATE_RBAC_TO_NAMESPACE', value: 'true' }],
       serviceAccount: serviceAccountValues(env, WORKLOADS.argoServer),
       ingress: { enabled: false },
       sso: {

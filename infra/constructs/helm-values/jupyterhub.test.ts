@@ -53,11 +53,93 @@ function accountFor(groups: readonly string[]): string {
   return result.stdout.trim();
 }
 
+interface OfferedProfile {
+  readonly slug: string;
+  readonly kubespawner_override: {
+    readonly service_account?: string;
+    readonly priority_class_name?: string;
+    readonly extra_labels?: Record<string, string>;
+  };
+}
+
+/**
+ * Runs the chart's own profile list through both extraConfig snippets in a real Python interpreter (in z2jh's order:
+ * sorted keys, after the chart set `profile_list` and `extra_labels`), then asks the registered callable which
+ * profiles a user in `groups` is offered.
+ */
+function profilesFor(groups: readonly string[]): OfferedProfile[] {
+  const driver = [
+    'import json, sys, types',
+    'class _Section(dict):',
+    '    __getattr__ = dict.get',
+    '    def __setattr__(self, key, value): self[key] = value',
+    'class _Config(dict):',
+    '    def __getattr__(self, key): return self.setdefault(key, _Section())',
+    'c = _Config()',
+    'inputs = json.loads(sys.stdin.read())',
+    'c.KubeSpawner.profile_list = inputs["profiles"]',
+    'c.KubeSpawner.extra_labels = {"hub.jupyter.org/network-access-hub": "true"}',
+    'for key in sorted(inputs["snippets"]):',
+    '    exec(inputs["snippets"][key])',
+    'groups = [types.SimpleNamespace(name=g) for g in json.loads(sys.argv[1])]',
+    'spawner = types.SimpleNamespace(user=types.SimpleNamespace(groups=groups))',
+    'print(json.dumps(c.KubeSpawner.profile_list(spawner)))',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', driver, JSON.stringify(groups)], {
+    input: JSON.stringify({ profiles: values.singleuser.profileList, snippets: values.hub.extraConfig }),
+    encoding: 'utf8',
+  });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout) as OfferedProfile[];
+}
+
+describe('JupyterHub profiles per team', () => {
+  const sizes = values.singleuser.profileList.length;
+
+  test('a team engineer gets the team’s profiles with its read-write account, label and PriorityClass', () => {
+    const offered = profilesFor(['analytics-engineers']);
+    expect(offered).toHaveLength(sizes);
+    for (const profile of offered) {
+      expect(profile.slug).toMatch(/^analytics-/);
+      expect(profile.kubespawner_override).toMatchObject({
+        service_account: 'jupyter-analytics',
+        priority_class_name: 'team-analytics-notebooks',
+        // The chart's label (hub network access) stays; the team label is added.
+        extra_labels: { 'hub.jupyter.org/network-access-hub': 'true', 'sql-etl-on-eks/team': 'analytics' },
+      });
+    }
+  });
+
+  test('a team member gets the read-only account; someone in no group of the team gets none of its profiles', () => {
+    expect(profilesFor(['analytics-members']).map((p) => p.kubespawner_override.service_account)).toEqual(
+      Array(sizes).fill('jupyter-analytics-readonly'),
+    );
+    expect(profilesFor(['data-platform-members']).some((p) => p.slug.startsWith('analytics-'))).toBe(false);
+    expect(profilesFor(['unrelated'])).toEqual([]);
+  });
+
+  test('platform groups keep the kit’s profiles; a user in two teams gets both teams’ sets', () => {
+    expect(profilesFor([SSO_GROUPS.viewers]).map((p) => p.slug)).toEqual(
+      values.singleuser.profileList.map((p) => p.slug),
+    );
+    expect(profilesFor(['analytics-engineers', 'data-platform-members'])).toHaveLength(2 * sizes);
+  });
+});
+
 describe('JupyterHub access by Cognito group', () => {
   test('only members of the kit’s groups sign in; platform admins administer the hub', () => {
     expect(values.hub.config.GenericOAuthenticator).toMatchObject({
       manage_groups: true,
-      allowed_groups: ['platform-admins', 'data-engineers', 'data-viewers'],
+      allowed_groups: [
+        'platform-admins',
+        'data-engineers',
+        'data-viewers',
+        'data-platform-engineers',
+        'data-platform-members',
+        'analytics-engineers',
+        'analytics-members',
+      ],
       admin_groups: ['platform-admins'],
     });
     expect(values.hub.config.GenericOAuthenticator).not.toHaveProperty('allow_all');

@@ -1,9 +1,13 @@
 import {
   ARCH_LABEL_KEY,
   ETL_IMAGE_ARCHITECTURES,
+  NAMESPACES,
   NODE_POOLS,
   SSO_GROUPS,
+  TEAM_LABEL_KEY,
   WORKLOADS,
+  teamNotebookPriorityClass,
+  teamWorkloads,
   type EnvironmentConfig,
   type NotebookImage,
 } from '../../../config';
@@ -261,6 +265,89 @@ export function notebookRoleHook(): string {
   ].join('\n');
 }
 
+/** Name of the `hub.extraConfig` snippet that offers each team's profiles to its groups. */
+export const TEAM_PROFILES_HOOK = 'team-profiles-by-group';
+
+/** What the team-profiles snippet needs of one team. */
+export interface NotebookTeam {
+  readonly name: string;
+  readonly engineers: readonly string[];
+  readonly members: readonly string[];
+  /** Service account of the team's engineers' servers (the team's read-write role). */
+  readonly writer: string;
+  /** Service account of the team's members' servers (read-only role). */
+  readonly reader: string;
+  /** PriorityClass the team's notebook quota counts. */
+  readonly priorityClass: string;
+}
+
+/** The teams as the snippet sees them. */
+export function notebookTeams(env: EnvironmentConfig): NotebookTeam[] {
+  return env.teams.map((team) => {
+    const workloads = teamWorkloads(team, NAMESPACES.jupyter);
+    return {
+      name: team.name,
+      engineers: team.groups.engineers,
+      members: team.groups.members,
+      writer: workloads.notebook.serviceAccount,
+      reader: workloads.notebookReadOnly.serviceAccount,
+      priorityClass: teamNotebookPriorityClass(team),
+    };
+  });
+}
+
+/**
+ * `hub.extraConfig` Python (runs after the chart has set `profile_list` from `singleuser.profileList`): replaces the
+ * static list with a callable that offers, per user, the kit's profiles if the user is in a platform group, and for
+ * each team the user belongs to the same sizes as "<team>: …" profiles that run with the team's service account
+ * (engineers: read-write role, members: read-only), carry the team label (cost allocation) and the team's
+ * PriorityClass (the team's notebook quota counts them). The profile's override is applied after the pre-spawn hook,
+ * so a team profile's account wins over the hook's platform choice.
+ */
+export function teamProfilesHook(env: EnvironmentConfig): string {
+  const platformGroups = Object.values(SSO_GROUPS);
+  return [
+    '# sql-etl-on-eks: notebook profiles by Cognito group, one set per team the user belongs to.',
+    'import copy',
+    '',
+    `_TEAMS = ${JSON.stringify(notebookTeams(env))}`,
+    `_PLATFORM_GROUPS = frozenset(${JSON.stringify(platformGroups)})`,
+    `_TEAM_LABEL = ${JSON.stringify(TEAM_LABEL_KEY)}`,
+    '_BASE_PROFILES = copy.deepcopy(list(c.KubeSpawner.profile_list or []))',
+    '_BASE_LABELS = dict(c.KubeSpawner.extra_labels or {})',
+    '',
+    '',
+    'def _profiles_by_group(spawner):',
+    '    groups = {group.name for group in spawner.user.groups}',
+    '    profiles = copy.deepcopy(_BASE_PROFILES) if not groups.isdisjoint(_PLATFORM_GROUPS) else []',
+    '    for team in _TEAMS:',
+    '        writer = not groups.isdisjoint(team["engineers"])',
+    '        if not writer and groups.isdisjoint(team["members"]):',
+    '            continue',
+    '        for base in _BASE_PROFILES:',
+    '            profile = copy.deepcopy(base)',
+    '            profile.pop("default", None)',
+    '            profile["slug"] = team["name"] + "-" + base["slug"]',
+    '            profile["display_name"] = team["name"] + ": " + base["display_name"]',
+    '            override = profile.setdefault("kubespawner_override", {})',
+    '            override["service_account"] = team["writer"] if writer else team["reader"]',
+    '            override["priority_class_name"] = team["priorityClass"]',
+    '            override["extra_labels"] = dict(_BASE_LABELS, **{_TEAM_LABEL: team["name"]})',
+    '            profiles.append(profile)',
+    '    return profiles',
+    '',
+    '',
+    'c.KubeSpawner.profile_list = _profiles_by_group',
+    '',
+  ].join('\n');
+}
+
+/** Every Cognito group that may sign in to JupyterHub: the platform's and every team's. */
+export function jupyterhubAllowedGroups(env: EnvironmentConfig): string[] {
+  const teamGroups = env.teams.flatMap((team) => [...team.groups.engineers, ...team.groups.members]);
+  return [...new Set([SSO_GROUPS.admins, SSO_GROUPS.engineers, SSO_GROUPS.viewers, ...teamGroups])];
+}
+
 const fromSecret = (key: string): EnvFromSecret => ({
   valueFrom: { secretKeyRef: { name: OIDC_CLIENT_SECRETS.jupyterhub.name, key } },
 });
@@ -290,7 +377,7 @@ export function jupyterhubValues(env: EnvironmentConfig, props: JupyterhubValues
           // JupyterHub groups, which choose the notebook's AWS role (see notebookRoleHook).
           manage_groups: true,
           auth_state_groups_key: JUPYTERHUB_GROUPS_KEY,
-          allowed_groups: [SSO_GROUPS.admins, SSO_GROUPS.engineers, SSO_GROUPS.viewers],
+          allowed_groups: jupyterhubAllowedGroups(env),
           admin_groups: [SSO_GROUPS.admins],
           admin_users: [...JUPYTERHUB_ADMIN_USERS],
         },
@@ -306,7 +393,8 @@ export function jupyterhubValues(env: EnvironmentConfig, props: JupyterhubValues
         OAUTH_CLIENT_ID: fromSecret('client-id'),
         OAUTH_CLIENT_SECRET: fromSecret('client-secret'),
       },
-      extraConfig: { [NOTEBOOK_ROLE_HOOK]: notebookRoleHook() },
+      // Applied in key order: the role hook, then the teams' profiles (which read the chart's profile_list).
+      extraConfig: { [NOTEBOOK_ROLE_HOOK]: notebookRoleHook(), [TEAM_PROFILES_HOOK]: teamProfilesHook(env) },
       db: { type: 'sqlite-pvc', pvc: { storageClassName: GP3_STORAGE_CLASS, storage: '1Gi' } },
       nodeSelector: placement.nodeSelector,
       resources: resources('200m', '512Mi', '1', '1Gi'),

@@ -1,4 +1,4 @@
-import { NAMESPACES, WORKLOADS, type EnvironmentConfig } from '../../../config';
+import { NAMESPACES, WORKLOADS, teamNamespace, type EnvironmentConfig } from '../../../config';
 import {
   highAvailability,
   replicasFor,
@@ -74,7 +74,7 @@ const component = (
   rbac: { create: true },
 });
 
-/** Spark Operator: watches the ETL namespace only; webhook and metrics on; sized for 100 applications a minute. */
+/** Spark Operator: watches the ETL namespaces (shared and teams') only; webhook and metrics on; sized for 100 applications a minute. */
 export function sparkOperatorValues(env: EnvironmentConfig): SparkOperatorValues {
   return {
     controller: {
@@ -100,7 +100,8 @@ export function sparkOperatorValues(env: EnvironmentConfig): SparkOperatorValues
       timeoutSeconds: 10,
     },
     spark: {
-      jobNamespaces: [NAMESPACES.sparkJobs],
+      // The shared job namespace (ad-hoc runs) and every team's.
+      jobNamespaces: [NAMESPACES.sparkJobs, ...env.teams.map(teamNamespace)],
       // The kit creates the job service account (IRSA) and its driver RBAC (k8s layer), so the chart creates neither.
       serviceAccount: { create: false, name: WORKLOADS.sparkJobRunner.serviceAccount },
       rbac: { create: false },
