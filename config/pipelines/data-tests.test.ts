@@ -34,7 +34,7 @@ function load(tests: unknown[], job: Record<string, unknown> = {}, more: Record<
   const text = stringify({
     name: 'dt',
     description: 'd',
-    owner: 'o',
+    owner: 'data-platform',
     parameters: { MIN_ROWS: '5' },
     jobs: [{ id: 'orders', runtime: 'sql', file: 'dt/orders.sql', tests, ...job }, ...more],
   });
@@ -234,7 +234,7 @@ describe('mistakes, each with the field and the fix', () => {
       stringify({
         name,
         description: 'd',
-        owner: 'o',
+        owner: 'data-platform',
         jobs: [{ id, runtime: 'sql', file: 'dt/orders.sql', tests }],
       });
     const parse = (id: string, tests: unknown[]) => () =>

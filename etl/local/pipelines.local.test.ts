@@ -169,7 +169,7 @@ describe('data tests of every kind on a local Spark', () => {
   const yaml = [
     'name: tested',
     'description: d',
-    'owner: o',
+    'owner: data-platform',
     'jobs:',
     '  - id: write',
     '    runtime: sql',
@@ -245,7 +245,7 @@ describe('a broken SQL file on a local Spark', () => {
   const sql =
     'SELECT 1 /* outer /* inner; */ still; */ AS one;\n\n-- the unknown column is on line 4\nSELECT missing_column FROM range(1);\n';
   const yaml =
-    'name: broken\ndescription: d\nowner: o\njobs:\n' +
+    'name: broken\ndescription: d\nowner: data-platform\njobs:\n' +
     '  - { id: fails, runtime: sql, file: broken/fails.sql, size: local }\n' +
     '  - { id: after, runtime: sql, file: broken/after.sql, size: local, dependsOn: [fails] }\n';
   beforeAll(() => {
@@ -282,7 +282,7 @@ describe('a broken SQL file on a local Spark', () => {
   test('a syntax error fails when the pipeline is loaded, before any Spark, with the file, line and column', () => {
     // The SQL compile step of the loader (the same as make synth's) parses every statement with a Spark SQL grammar.
     const typo =
-      'name: typo\ndescription: d\nowner: o\njobs:\n  - { id: t, runtime: sql, file: broken/typo.sql, size: local }\n';
+      'name: typo\ndescription: d\nowner: data-platform\njobs:\n  - { id: t, runtime: sql, file: broken/typo.sql, size: local }\n';
     expect(() => parsePipeline('etl/pipelines/typo.yaml', typo, repo)).toThrow(
       /etl\/jobs\/broken\/typo\.sql: line 4, column 1: SQL syntax error: 'SELEC'/,
     );
@@ -291,7 +291,7 @@ describe('a broken SQL file on a local Spark', () => {
   test('a missing parameter fails when the pipeline is loaded, before any Spark, with the file, line and fix', () => {
     // make run-local loads pipelines with the same loader as synth, which checks every ${NAME} a SQL file uses.
     const unset =
-      'name: unset\ndescription: d\nowner: o\njobs:\n  - { id: u, runtime: sql, file: broken/unset.sql, size: local }\n';
+      'name: unset\ndescription: d\nowner: data-platform\njobs:\n  - { id: u, runtime: sql, file: broken/unset.sql, size: local }\n';
     expect(() => parsePipeline('etl/pipelines/unset.yaml', unset, repo)).toThrow(
       /'broken\/unset\.sql' uses \$\{NOT_GIVEN\} \(line 2 of etl\/jobs\/broken\/unset\.sql\).*add NOT_GIVEN: <value>/,
     );
