@@ -155,8 +155,8 @@ test('distSparkApplication presents an embedded manifest as the engine does', ()
   expect(object).toMatchObject({
     file: `dist/k8s/${DIST_K8S.customerScd2}`,
     env: 'dev',
-    id: 'SparkApplication/spark-jobs/{{workflow.name}}-delta-load',
-    embeddedIn: 'WorkflowTemplate/spark-jobs/customer-scd2 templates[2]',
+    id: 'SparkApplication/team-data-platform/{{workflow.name}}-delta-load',
+    embeddedIn: 'WorkflowTemplate/team-data-platform/customer-scd2 templates[2]',
   });
   const edited = distSparkApplication(DIST_K8S.customerScd2, 'spark-delta-load', { 'spec.driver.cores': 3 });
   expect(edited.id).toBe(object.id);
