@@ -17,7 +17,9 @@ const COPIED = [
   'verify',
   'dist',
   'Makefile',
+  'esbuild.config.mjs',
   'package.json',
+  'package-lock.json',
   'tsconfig.json',
 ];
 
