@@ -71,8 +71,8 @@ verify: cache $(BUNDLE)/verify.js
 	$(NODE_RUN) $(BUNDLE)/verify.js dist
 
 ## cache: pinned CRDs and schemas into .cache/upstream (from ../shared/upstream, else the pinned URLs).
-cache:
-	@$(TSX) verify/fill-cache.ts
+cache: $(BUNDLE)/fill-cache.js
+	@$(NODE_RUN) $(BUNDLE)/fill-cache.js
 
 ## schema: regenerate etl/pipeline.schema.json (the published JSON Schema of pipeline YAML) from config/pipelines.
 schema:
