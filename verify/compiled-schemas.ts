@@ -155,3 +155,31 @@ function survivesJson(value: unknown): boolean {
   }
   return false;
 }
+
+/** Results computed in this process, as JSON text: each call parses its own copy, so no caller sees another's edits. */
+const memory = new Map<string, string>();
+
+/**
+ * `compute(text)`, cached by the digest of `text`, `kind` and `salt` (the caller's own source, so a changed parser
+ * invalidates its entries): in this process, and across runs in .build/verify-cache/. For parsers of files that are
+ * read again by every check (dist/k8s YAML: the schema checks, the policy rules and the reference checks each read
+ * it). Results JSON cannot hold exactly are computed every time.
+ */
+export function cachedByText<T>(kind: string, salt: string, text: string, compute: (text: string) => T): T {
+  const key = digest(kind, salt, text);
+  const known = memory.get(key);
+  if (known !== undefined) return JSON.parse(known) as T;
+  const entry = path.join(VERIFY_CACHE_DIR, `${kind}-${key}.json`);
+  if (fs.existsSync(entry)) {
+    const json = fs.readFileSync(entry, 'utf8');
+    memory.set(key, json);
+    return JSON.parse(json) as T;
+  }
+  const result = compute(text);
+  if (survivesJson(result)) {
+    const json = JSON.stringify(result);
+    memory.set(key, json);
+    writeEntry(entry, json);
+  }
+  return result;
+}
