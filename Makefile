@@ -63,7 +63,8 @@ format:
 	$(ESLINT) --fix .
 	$(PRETTIER) --write .
 
-unit: cache arc-env
+## The bundles are built first: the tests' repository copies (verify/testing/temp-repo.ts) take them along.
+unit: cache arc-env $(BUNDLE)/check.js $(BUNDLE)/infra.js $(BUNDLE)/k8s.js
 	$(VITEST) run
 
 ## verify: schema, reference and policy checks over dist/ only.

@@ -6,6 +6,8 @@
 //
 // Usage: node esbuild.config.mjs <name>...   (names: the keys of ENTRIES; none: all)
 import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { isBuiltin } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import process from 'node:process';
@@ -54,9 +56,10 @@ const modulePaths = {
 };
 
 /**
- * The file make runs, `<name>.js`: loads `<name>.bundle.js` through V8's code cache (`<name>.<V8 version>.v8`,
- * written at exit when missing or rejected), so the megabytes of bundled code are parsed and compiled once, not on
- * every run (Node 20 has no module.enableCompileCache). V8 rejects a cache of another V8 version, flags or source.
+ * The file make runs, `<name>.js`: loads `<name>.bundle.js` (the repository's code) and, on first use,
+ * `<name>.vendor.js` (the packages it imports) through V8's code cache (`<file>.<V8 version>.v8`, written at exit
+ * when missing or rejected), so the megabytes of bundled code are parsed and compiled once, not on every run (Node 20
+ * has no module.enableCompileCache). V8 rejects a cache of another V8 version, flags or source.
  */
 function launcher(name) {
   return `'use strict';
@@ -65,60 +68,134 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
-const file = path.join(__dirname, ${JSON.stringify(`${name}.bundle.js`)});
-const cacheFile = path.join(__dirname, \`${name}.\${process.versions.v8}.v8\`);
-let cachedData;
-try {
-  cachedData = fs.readFileSync(cacheFile);
-} catch {
-  cachedData = undefined;
+function load(base) {
+  const file = path.join(__dirname, base);
+  const cacheFile = \`\${file.slice(0, -3)}.\${process.versions.v8}.v8\`;
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', () => {
+      const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, cacheFile);
+    });
+  }
+  const loaded = new Module(file, module);
+  loaded.filename = file;
+  loaded.paths = Module._nodeModulePaths(__dirname);
+  script.runInThisContext().call(loaded.exports, loaded.exports, Module.createRequire(file), loaded, file, __dirname);
+  return loaded.exports;
 }
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
-if (cachedData === undefined || script.cachedDataRejected) {
-  process.once('exit', () => {
-    const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
-    fs.writeFileSync(temporary, script.createCachedData());
-    fs.renameSync(temporary, cacheFile);
-  });
-}
-const bundle = new Module(file, module);
-bundle.filename = file;
-bundle.paths = Module._nodeModulePaths(__dirname);
-script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(file), bundle, file, __dirname);
+let vendor;
+globalThis[Symbol.for('sql-etl-on-eks.vendor')] = (specifier) => (vendor ??= load(${JSON.stringify(`${name}.vendor.js`)}))(specifier);
+load(${JSON.stringify(`${name}.bundle.js`)});
 `;
 }
 
-async function bundle(name) {
-  const entry = ENTRIES[name];
-  if (entry === undefined)
-    throw new Error(`unknown bundle '${name}'; known: ${Object.keys(ENTRIES).join(', ')}`);
-  const outfile = path.join(outdir, `${name}.bundle.js`);
+/**
+ * The packages the repository's code imports are bundled apart, into `<name>.vendor.js`, rebuilt only when the set
+ * of imported specifiers or package-lock.json changed: a change to the repository's code (a test that edits an
+ * environment file) rebundles a few hundred kilobytes, not the megabytes of cdktf, TypeScript and the SQL grammar.
+ * Each import of a package becomes a call of the vendor loader the launcher installs.
+ */
+function vendorImports(specifiers) {
+  return {
+    name: 'vendor-imports',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.namespace !== 'file' || isBuiltin(args.path) || isExternal(args.path)) return undefined;
+        specifiers.add(args.path);
+        return { path: args.path, namespace: 'vendor' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({
+        contents: `module.exports = globalThis[Symbol.for('sql-etl-on-eks.vendor')](${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+function isExternal(specifier) {
+  return EXTERNAL.some((pattern) =>
+    pattern.endsWith('/*')
+      ? specifier.startsWith(pattern.slice(0, -1))
+      : specifier === pattern || specifier.startsWith(`${pattern}/`),
+  );
+}
+
+async function vendorBundle(name, specifiers) {
+  const list = [...specifiers].sort();
+  const lock = createHash('sha256')
+    .update(fs.readFileSync(path.join(root, 'package-lock.json')))
+    .digest('hex');
+  const stamp = JSON.stringify({ list, lock });
+  const outfile = path.join(outdir, `${name}.vendor.js`);
+  const stampFile = path.join(outdir, `${name}.vendor.json`);
+  if (fs.existsSync(outfile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp)
+    return;
+  const contents =
+    'const load = {\n' +
+    list.map((s) => `  ${JSON.stringify(s)}: () => require(${JSON.stringify(s)}),`).join('\n') +
+    '\n};\nconst done = new Map();\n' +
+    'module.exports = (specifier) => {\n' +
+    '  if (!done.has(specifier)) done.set(specifier, load[specifier]());\n' +
+    '  return done.get(specifier);\n};\n';
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [entry],
+    stdin: { contents, resolveDir: root, sourcefile: `${name}.vendor-entry.js`, loader: 'js' },
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: EXTERNAL,
-    // .build/bundle/ is two levels below the repository root.
-    banner: { js: "const __bundleRoot = require('node:path').resolve(__dirname, '..', '..');" },
-    plugins: [modulePaths],
-    metafile: true,
-    logLevel: 'warning',
-    // No keepNames: its __name() calls cost ~5% of a synth at 500 pipelines, and nothing printed depends on a
-    // function's name (dist/ is byte-identical either way; the bad-input corpus checks the messages).
-    keepNames: false,
-    legalComments: 'none',
-    write: false,
+    ...COMMON,
   });
+  writeOutputs(result);
+  fs.writeFileSync(stampFile, stamp);
+}
+
+function writeOutputs(result) {
   // Written under a unique name, then renamed: a make running beside this one never starts half a bundle.
   for (const file of result.outputFiles) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     fs.writeFileSync(temporary, file.contents);
     fs.renameSync(temporary, file.path);
   }
+}
+
+const COMMON = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: EXTERNAL,
+  logLevel: 'warning',
+  // No keepNames: its __name() calls cost ~5% of a synth at 500 pipelines, and nothing printed depends on a
+  // function's name (dist/ is byte-identical either way; the bad-input corpus checks the messages).
+  keepNames: false,
+  legalComments: 'none',
+  write: false,
+};
+
+async function bundle(name) {
+  const entry = ENTRIES[name];
+  if (entry === undefined)
+    throw new Error(`unknown bundle '${name}'; known: ${Object.keys(ENTRIES).join(', ')}`);
+  const outfile = path.join(outdir, `${name}.bundle.js`);
+  const specifiers = new Set();
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile,
+    ...COMMON,
+    // .build/bundle/ is two levels below the repository root.
+    banner: { js: "const __bundleRoot = require('node:path').resolve(__dirname, '..', '..');" },
+    plugins: [modulePaths, vendorImports(specifiers)],
+    metafile: true,
+  });
+  await vendorBundle(name, specifiers);
+  writeOutputs(result);
   const inputs = Object.keys(result.metafile.inputs)
     .filter((file) => !file.includes(':'))
     .map((file) => file.split(path.sep).join('/'))
