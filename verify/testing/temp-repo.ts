@@ -21,8 +21,12 @@ const COPIED = [
   'package.json',
   'package-lock.json',
   'tsconfig.json',
-  // The prebundled apps (make rebuilds one when the copy's sources are newer), so a copy does not bundle them again.
+  // The prebundled apps (make rebuilds one when the copy's sources are newer), so a copy does not bundle them again,
+  // and the caches keyed by content digest (a copy's changed inputs miss them and are computed afresh).
   '.build/bundle',
+  '.build/sql-compile',
+  '.build/hocon',
+  '.build/embedded-yaml.json',
 ];
 
 /** A throw-away copy of the repository in which tests may break inputs and run the real build. */
