@@ -86,7 +86,10 @@ async function measure(command: Command): Promise<{ median: number; min: number;
   await timeOnce(command);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(await timeOnce(command));
-  return { median: median(times), min: Math.min(...times), max: Math.max(...times) };
+  const result = { median: median(times), min: Math.min(...times), max: Math.max(...times) };
+  // Progress, so a long run shows where it is (the table follows at the end).
+  console.log(`  ${command.label}: ${times.map((t) => t.toFixed(2)).join(', ')} s`);
+  return result;
 }
 
 const bundle = (name: string) => path.join(root, '.build', 'bundle', `${name}.js`);
@@ -242,6 +245,10 @@ async function scale(count: number): Promise<ScaleResult> {
             .length,
         0,
       );
+    console.log(
+      `  scale ${count}: first run ${cold.toFixed(2)} s; synth + verify ${totals.map((t) => t.toFixed(2)).join(', ')} s; ` +
+        `peak ${peakMiB.toFixed(0)} MiB`,
+    );
     return {
       pipelines: count,
       jobs,
