@@ -1,8 +1,8 @@
 // Prebundles the entry points `make synth` and `make verify` run (config/check.ts, infra/main.ts, k8s/main.ts,
 // verify/main.ts and verify/fill-cache.ts) into the git-ignored .build/bundle/: each run then starts one JavaScript
 // file instead of tsx transpiling and resolving hundreds of TypeScript modules at start-up (see `make bench`).
-// Beside each bundle, <name>.d lists every file it was built from, so make rebuilds a bundle only when one of them
-// changed. A bundle runs the same code tsx runs: `make synth` output stays byte-identical.
+// make runs this script every time; it rebuilds a bundle only when the content of a file it was built from changed
+// (<name>.inputs.json). A bundle runs the same code tsx runs: `make synth` output stays byte-identical.
 //
 // Usage: node esbuild.config.mjs <name>...   (names: the keys of ENTRIES; none: all)
 import * as esbuild from 'esbuild';
@@ -203,18 +203,40 @@ async function bundle(name) {
   const run = path.join(outdir, `${name}.js`);
   fs.writeFileSync(`${run}.${process.pid}.tmp`, launcher(name));
   fs.renameSync(`${run}.${process.pid}.tmp`, run);
-  const target = path.relative(root, run).split(path.sep).join('/');
-  const escape = (file) => file.replace(/([ #$])/g, '\\$1');
-  // An empty rule per input (as `gcc -MP` writes): a deleted or renamed source rebuilds the bundle instead of
-  // stopping make with "no rule to make target".
-  return (
-    `${target}: ${inputs.map(escape).join(' \\\n  ')}\n` + inputs.map((file) => `${escape(file)}:\n`).join('')
-  );
+  return inputs;
+}
+
+/**
+ * The digest of every input of the last build of `name` (its files and this script), or undefined when one is gone.
+ * Compared by content, not modification time: an edit within the second of the last build (fast test loops) or a
+ * copy that kept or changed times must never run a stale bundle.
+ */
+function inputsDigest(files) {
+  const hash = createHash('sha256').update(fs.readFileSync(path.join(root, 'esbuild.config.mjs')));
+  for (const file of files) {
+    const absolute = path.join(root, file);
+    if (!fs.existsSync(absolute)) return undefined;
+    hash.update(file).update('\0').update(fs.readFileSync(absolute)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function upToDate(name) {
+  const record = path.join(outdir, `${name}.inputs.json`);
+  const outputs = [`${name}.js`, `${name}.bundle.js`, `${name}.vendor.js`].map((f) => path.join(outdir, f));
+  if (!fs.existsSync(record) || !outputs.every((f) => fs.existsSync(f))) return false;
+  const { files, digest } = JSON.parse(fs.readFileSync(record, 'utf8'));
+  return inputsDigest(files) === digest;
 }
 
 const names = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(ENTRIES);
 fs.mkdirSync(outdir, { recursive: true });
 for (const name of names) {
-  const rule = await bundle(name);
-  fs.writeFileSync(path.join(outdir, `${name}.d`), rule);
+  if (upToDate(name)) continue;
+  const inputs = await bundle(name);
+  const files = ['package-lock.json', ...inputs];
+  fs.writeFileSync(
+    path.join(outdir, `${name}.inputs.json`),
+    JSON.stringify({ files, digest: inputsDigest(files) }),
+  );
 }
