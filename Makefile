@@ -35,8 +35,12 @@ FORCE:
 ## synth: write dist/ for every environment. Both apps write into a staging folder that replaces dist/ only when
 ## both succeeded, so a failed synth leaves the previous dist/ byte-for-byte intact.
 ## The config check runs before the apps' bundles are brought up to date: a bad input fails fast.
-synth: $(BUNDLE)/check.js
+## A check bundle that does not build (a syntax error in an environment file) leaves the report to the check run by
+## tsx, which names the file, line and column; then the bundler's own message.
+synth:
 	@rm -rf $(STAGE) && mkdir -p $(STAGE)/k8s
+	@node esbuild.config.mjs check 2>$(BUILD)/bundle-check.log || \
+	  { $(TSX) config/check.ts && cat $(BUILD)/bundle-check.log >&2; exit 1; }
 	@$(NODE_RUN) $(BUNDLE)/check.js
 	@$(MAKE) --no-print-directory -s $(BUNDLE)/infra.js $(BUNDLE)/k8s.js
 	@CDKTF_OUTDIR=$(STAGE)/terraform $(NODE_RUN) $(BUNDLE)/infra.js & tf=$$!; \
