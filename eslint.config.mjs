@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['eslint.config.mjs'],
+    files: ['eslint.config.mjs', 'esbuild.config.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
 );

@@ -37,11 +37,22 @@ export function assetOf(repoRoot: string, file: string): Asset {
     );
   }
   const absolute = path.join(repoRoot, file);
-  if (!fs.existsSync(absolute) || !fs.statSync(absolute).isFile()) {
+  const stat = fs.statSync(absolute, { bigint: true, throwIfNoEntry: false });
+  if (stat === undefined || !stat.isFile()) {
     throw new Error(`'${file}' does not exist`);
   }
-  return { file, key: assetKey(file, fs.readFileSync(absolute)) };
+  // A synth hashes the same files for every job and environment that names them (the runner, shared data):
+  // hashed once per version of the file, known by its inode, size and modification time in nanoseconds.
+  const version = `${absolute}\0${stat.ino}\0${stat.size}\0${stat.mtimeNs}`;
+  let key = assetKeys.get(version);
+  if (key === undefined) {
+    key = assetKey(file, fs.readFileSync(absolute));
+    assetKeys.set(version, key);
+  }
+  return { file, key };
 }
+
+const assetKeys = new Map<string, string>();
 
 /**
  * Files under the asset roots that are not uploaded: hidden files, Python caches and tests of the runners and jobs

@@ -4,6 +4,7 @@ import { environmentsForCli } from '../config/cli';
 import { pipelinesForCli } from '../config/pipelines/cli';
 import { lineageGraph, renderOpenLineage } from '../config/pipelines/lineage';
 import { synthEnvironment } from './app';
+import { setEmbeddedYamlCache } from './constructs/embedded-yaml';
 
 // Entry point of the Kubernetes layer (also what cdk8s.yaml runs): one app per environment, written to
 // <CDK8S_OUTDIR>/<env>/. ENVIRONMENTS, a comma-separated list, limits which environments are synthesized.
@@ -11,6 +12,8 @@ const outdir = process.env.CDK8S_OUTDIR ?? 'dist/k8s';
 // dist/lineage/<env>.json: OpenLineage events of the environment's pipelines (beside k8s/ unless LINEAGE_OUTDIR says).
 const lineageDir = process.env.LINEAGE_OUTDIR ?? path.join(path.dirname(outdir), 'lineage');
 const repoRoot = path.resolve(__dirname, '..');
+// Embedded manifests rendered in an earlier run are reused (k8s/constructs/embedded-yaml.ts); .build/ is git-ignored.
+setEmbeddedYamlCache(path.join(repoRoot, '.build', 'embedded-yaml.json'));
 for (const env of environmentsForCli(process.env.ENVIRONMENTS)) {
   const pipelines = pipelinesForCli(repoRoot, env);
   synthEnvironment(outdir, { env, pipelines, repoRoot });

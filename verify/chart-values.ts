@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { yamlValueCached } from './compiled-schemas';
 import { closest } from '../config/pipelines/suggest';
 
 /**
@@ -45,10 +46,7 @@ export function loadChartValuesModel(dir: string): ChartValuesModel {
   };
   const valuesFile = path.join(dir, 'values.yaml');
   const defaults = fs.existsSync(valuesFile)
-    ? ((parseYaml(fs.readFileSync(valuesFile, 'utf8'), { maxAliasCount: -1 }) ?? {}) as Record<
-        string,
-        unknown
-      >)
+    ? ((yamlValueCached(valuesFile) ?? {}) as Record<string, unknown>)
     : {};
   const schemaFile = path.join(dir, 'values.schema.json');
   const schema = fs.existsSync(schemaFile)

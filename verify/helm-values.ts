@@ -3,6 +3,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { requireChartDir } from './chart-cache';
+import { CACHEABLE_CODE, compileCached } from './compiled-schemas';
 import type { ChartValuesModel } from './chart-values';
 import { loadChartValuesModel, mergeValues, unknownValueKeys } from './chart-values';
 import { formatPath } from './problem';
@@ -97,10 +98,18 @@ export function checkHelmValues(stack: unknown, cacheDir: string = DEFAULT_CACHE
   return problems;
 }
 
+/** The options of the values-schema validators' Ajv instances (part of their cache key). */
+const HELM_AJV_OPTIONS = {
+  strict: false,
+  allErrors: true,
+  logger: false,
+  code: { optimize: false },
+} as const;
+
 function compileSchema(schema: Record<string, unknown>): ValidateFunction {
   // `$schema` is dropped so any draft the chart names compiles with the one Ajv instance.
   const { $schema: _ignored, ...rest } = schema;
-  const ajv = new Ajv({ strict: false, allErrors: true, logger: false, code: { optimize: false } });
+  const ajv = new Ajv({ ...HELM_AJV_OPTIONS, code: { ...HELM_AJV_OPTIONS.code, ...CACHEABLE_CODE } });
   addFormats(ajv);
-  return ajv.compile(rest);
+  return compileCached(ajv, rest, JSON.stringify(HELM_AJV_OPTIONS));
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { checkArgoReferences } from './argo-references';
+import { cachedByText } from './compiled-schemas';
 import { findLeaks } from './leaks';
 import type { Problem } from './problem';
 import { formatPath, relativePosix } from './problem';
@@ -143,10 +145,21 @@ export function objectLabel(object: Readonly<Record<string, unknown>>): string {
  * Parses a multi-document YAML text into its mapping documents, skipping empty ones; syntax errors and documents
  * that are not mappings are failures.
  */
-export function parseYamlObjects(text: string): {
+export function parseYamlObjects(text: string): ParsedYaml {
+  // Every check reads the same files (and the same embedded manifests): parsed once, and kept by content digest.
+  parserSalt ??= createHash('sha256').update(fs.readFileSync(__filename)).digest('hex');
+  return cachedByText('k8s-yaml', parserSalt, text, parseYamlObjectsUncached);
+}
+
+let parserSalt: string | undefined;
+
+/** The non-empty documents of a YAML text that are mappings, and the others' problems, by document index. */
+export interface ParsedYaml {
   objects: { index: number; object: Record<string, unknown> }[];
   failures: { index: number; message: string }[];
-} {
+}
+
+function parseYamlObjectsUncached(text: string): ParsedYaml {
   const objects: { index: number; object: Record<string, unknown> }[] = [];
   const failures: { index: number; message: string }[] = [];
   parseAllDocuments(text).forEach((document, index) => {

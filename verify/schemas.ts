@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { parseAllDocuments } from 'yaml';
 import { celViolations } from './cel';
+import { CACHEABLE_CODE, compileCached, yamlDocumentsCached } from './compiled-schemas';
 import { formatPath } from './problem';
 import type { CachedCrd } from './upstream-cache';
 import { DEFAULT_CACHE_DIR, cachedCrds } from './upstream-cache';
@@ -28,6 +27,9 @@ type ModelClass = (new (data: Record<string, unknown>) => ModelInstance) & {
   readonly apiVersion?: unknown;
   readonly kind?: unknown;
 };
+
+/** The options of the CRD validators' Ajv instance (part of their cache key). */
+const AJV_OPTIONS = { strict: false, allErrors: true, logger: false, code: { optimize: false } } as const;
 
 interface ParsedCrd {
   readonly group: string;
@@ -69,7 +71,8 @@ export class SchemaRegistry {
     this.crds = cachedCrds(cacheDir);
     // strict: false ignores the x-kubernetes-* keywords; skipping code optimization halves the compile time of the
     // megabyte Argo schemas, which are compiled once and then run only a few hundred times.
-    this.ajv = new Ajv({ strict: false, allErrors: true, logger: false, code: { optimize: false } });
+    // Compiled validators are cached in .build/ (compiled-schemas.ts), so the megabyte schemas compile once per change.
+    this.ajv = new Ajv({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, ...CACHEABLE_CODE } });
     addFormats(this.ajv);
     this.ajv.addFormat('duration', GO_DURATION);
   }
@@ -155,9 +158,7 @@ export class SchemaRegistry {
     if (cached !== undefined) {
       return cached;
     }
-    const documents = parseAllDocuments(fs.readFileSync(file, 'utf8'))
-      .map((doc) => doc.toJS({ maxAliasCount: -1 }) as unknown)
-      .filter((doc) => doc !== null && doc !== undefined);
+    const documents = yamlDocumentsCached(file);
     const all = documents.map((document): ParsedCrd => {
       const spec = (document as { spec?: Record<string, unknown> } | null)?.spec;
       const names = spec?.names as { kind?: unknown } | undefined;
@@ -208,7 +209,7 @@ export class SchemaRegistry {
         this.ajv.addFormat(format, true);
       }
     }
-    const validator = this.ajv.compile(prepared as object);
+    const validator = compileCached(this.ajv, prepared as object, JSON.stringify(AJV_OPTIONS));
     this.validators.set(key, validator);
     return validator;
   }

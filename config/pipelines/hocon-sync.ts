@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 
 /**
@@ -71,9 +74,60 @@ function start(): Bridge {
   return { worker, port: port1, flag: new Int32Array(shared) };
 }
 
+/**
+ * Where results are kept between processes (`make synth` parses every Arc job in its check and again in the k8s app,
+ * and most runs change none): JSON files named by the hash of the request, the parser's version and this module's
+ * source, so nothing stale is ever read. Starting the parser's worker costs more than the parses, so a run whose
+ * texts are all known starts none. Undefined: no cache (the default).
+ */
+let cacheDir: string | undefined;
+
+/** Sets (or with undefined, clears) the cache folder; the pipeline loader uses `<repo>/.build/hocon`. */
+export function setHoconCache(dir: string | undefined): void {
+  cacheDir = dir;
+}
+
+let salt: string | undefined;
+function cacheFile(key: string): string | undefined {
+  if (cacheDir === undefined) return undefined;
+  salt ??= createHash('sha256')
+    .update(fs.readFileSync(__filename))
+    .update(fs.readFileSync(createRequire(__filename).resolve('@pushcorn/hocon-parser/package.json')))
+    .digest('hex');
+  return path.join(cacheDir, `${createHash('sha256').update(salt).update(key).digest('hex')}.json`);
+}
+
+/** Whether JSON gives the value back unchanged (plain data, finite numbers), so a result may be cached. */
+function survivesJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(survivesJson);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.entries(value).every(([k, v]) => k !== '__proto__' && survivesJson(v));
+  }
+  return false;
+}
+
+function readCached(key: string): void {
+  const file = cacheFile(key);
+  if (file === undefined || cache.has(key) || !fs.existsSync(file)) return;
+  cache.set(key, JSON.parse(fs.readFileSync(file, 'utf8')) as HoconResult);
+}
+
+function writeCached(key: string, result: HoconResult): void {
+  const file = cacheFile(key);
+  if (file === undefined || !survivesJson(result)) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Written under a unique name, then renamed: two processes parsing the same text never see half a file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, JSON.stringify(result));
+  fs.renameSync(temporary, file);
+}
+
 /** Parses HOCON texts synchronously; results are in request order. */
 export function parseHoconSync(requests: readonly HoconRequest[]): HoconResult[] {
   const key = (r: HoconRequest) => `${JSON.stringify(r.scope)}\0${r.text}`;
+  for (const r of requests) readCached(key(r));
   const missing = requests.filter((r) => !cache.has(key(r)));
   if (missing.length > 0) {
     bridge ??= start();
@@ -85,7 +139,10 @@ export function parseHoconSync(requests: readonly HoconRequest[]): HoconResult[]
     const answer = receiveMessageOnPort(bridge.port);
     if (answer === undefined) throw new Error('the HOCON parser answered without a result');
     const results = answer.message as HoconResult[];
-    missing.forEach((r, i) => cache.set(key(r), results[i]));
+    missing.forEach((r, i) => {
+      cache.set(key(r), results[i]);
+      writeCached(key(r), results[i]);
+    });
   }
   return requests.map((r) => cache.get(key(r))!);
 }

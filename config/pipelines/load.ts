@@ -35,6 +35,7 @@ import {
   type JobDocument,
   type PipelineDocument,
 } from './schema';
+import { setHoconCache } from './hocon-sync';
 import { compileSql, setSqlCompileCache, type StatementLineage } from './sql-compile';
 import { closest } from './suggest';
 
@@ -904,6 +905,7 @@ export function readText(
 export function loadPipelines(repoRoot: string, env?: EnvironmentConfig): PipelineSpec[] {
   // Compile results are kept under .build/ (git-ignored): `make synth` compiles in its check and again in the k8s app.
   setSqlCompileCache(path.join(repoRoot, '.build', 'sql-compile'));
+  setHoconCache(path.join(repoRoot, '.build', 'hocon'));
   const problems: string[] = [];
   const specs: PipelineSpec[] = [];
   const owners = new Map<string, string>();

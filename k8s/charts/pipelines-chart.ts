@@ -1,5 +1,4 @@
 import type { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { TEAM_LABEL_KEY, WORKLOADS, teamNamespace, teamOf } from '../../config';
 import { testsStepId } from '../../config/pipelines/invocation';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
@@ -18,6 +17,7 @@ import {
   type WorkflowTemplateSpec,
   type WorkflowTemplateSpecTemplates,
 } from '../../imports/argo-workflow-template-argoproj.io';
+import { embeddedYaml } from '../constructs/embedded-yaml';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
 import { JOB_LABEL, PIPELINE_LABEL, sparkApplicationManifest } from '../constructs/spark-application';
 import { DRIVER_POOL, poolPlacement } from '../constructs/spark-defaults';
@@ -90,7 +90,7 @@ export function sparkApplicationStep(step: SparkApplicationStep): WorkflowTempla
       setOwnerReference: true,
       successCondition: SUCCESS_CONDITION,
       failureCondition: FAILURE_CONDITION,
-      manifest: stringify(step.manifest, { lineWidth: 0 }),
+      manifest: embeddedYaml(step.manifest),
     },
     // Argo retries errors of the step itself (API or node trouble); a failed Spark job was already retried by the
     // operator's restart policy and fails the run.

@@ -1,4 +1,4 @@
-import { parseAllDocuments } from 'yaml';
+import { parseYamlObjects } from '../k8s';
 import type { KubernetesRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
 import { formatPath } from '../problem';
@@ -8,16 +8,20 @@ import { blocks, record, show } from './lib/values';
 /** SparkApplication states the Spark Operator leaves again by itself (it resubmits, or reads the driver again). */
 const TRANSIENT_STATES = ['SUBMISSION_FAILED', 'UNKNOWN', 'PENDING_RERUN', 'FAILING', 'INVALIDATING'];
 
+/** The first document of an embedded manifest when it is a mapping without syntax errors (parsed once per text). */
+function firstObject(manifest: string): Record<string, unknown> {
+  const [first] = parseYamlObjects(manifest).objects;
+  return first?.index === 0 ? first.object : {};
+}
+
 function embeddedKind(manifest: unknown): string | undefined {
   if (typeof manifest !== 'string') return undefined;
-  const [first] = parseAllDocuments(manifest);
-  const value = first?.errors.length === 0 ? record(first.toJS()) : {};
+  const value = firstObject(manifest);
   return typeof value.kind === 'string' ? value.kind : undefined;
 }
 
 function embeddedName(manifest: string): string {
-  const [first] = parseAllDocuments(manifest);
-  return show(record(record(first?.toJS()).metadata).name);
+  return show(record(firstObject(manifest).metadata).name);
 }
 
 /** ARGO-005: a step that runs a SparkApplication fails only on its final state and can be retried. */

@@ -17,8 +17,16 @@ const COPIED = [
   'verify',
   'dist',
   'Makefile',
+  'esbuild.config.mjs',
   'package.json',
+  'package-lock.json',
   'tsconfig.json',
+  // The prebundled apps (make rebuilds one when the copy's sources are newer), so a copy does not bundle them again,
+  // and the caches keyed by content digest (a copy's changed inputs miss them and are computed afresh).
+  '.build/bundle',
+  '.build/sql-compile',
+  '.build/hocon',
+  '.build/embedded-yaml.json',
 ];
 
 /** A throw-away copy of the repository in which tests may break inputs and run the real build. */
@@ -26,9 +34,12 @@ export class TempRepo {
   /** Creates the copy under the OS temp folder. */
   static create(): TempRepo {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sql-etl-on-eks-'));
+    // Modification times are kept, so make's view of what is up to date (the bundles below) stays the original's.
     for (const entry of COPIED) {
       const from = path.join(REPO_ROOT, entry);
-      if (fs.existsSync(from)) fs.cpSync(from, path.join(dir, entry), { recursive: true });
+      if (fs.existsSync(from)) {
+        fs.cpSync(from, path.join(dir, entry), { recursive: true, preserveTimestamps: true });
+      }
     }
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     return new TempRepo(dir);
