@@ -1,5 +1,6 @@
 // `make synth` runs this first, so a config or pipeline error is reported once, before either app starts; then it
 // records new asset keys in the ledger, which the apps read and never write.
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { checkEnvironmentSyntax, unlistedEnvironmentProblems } from './environment-syntax';
 
@@ -89,6 +90,21 @@ function environmentRuntimeError(error: unknown): string | undefined {
 
 main().catch((error: unknown) => {
   const located = environmentRuntimeError(error);
+  if (located === undefined && error instanceof Error && /\.build\/bundle\//.test(error.stack ?? '')) {
+    // The prebundled check (make synth) only knows bundle positions: run the check from its sources once more, where
+    // the stack names the environment file, line and column. Only on this error path; a second failure is final.
+    if (process.env.SQLETL_CHECK_FROM_SOURCES !== '1') {
+      const rerun = spawnSync(
+        path.join(REPO_ROOT, 'node_modules/.bin/tsx'),
+        [path.join(REPO_ROOT, 'config/check.ts')],
+        {
+          stdio: 'inherit',
+          env: { ...process.env, SQLETL_CHECK_FROM_SOURCES: '1' },
+        },
+      );
+      process.exit(rerun.status ?? 1);
+    }
+  }
   process.stderr.write(
     `${located ?? (error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
   );
