@@ -3,15 +3,7 @@ import { AWS_REGIONS, AWS_REGIONS_AS_OF, isAwsRegion } from './aws-regions';
 import { SYSTEM_INSTANCE_CAPACITY } from './system-instances';
 import { closest } from './pipelines/suggest';
 import { TeamSchema, teamProblems } from './teams';
-
-/**
- * Kubernetes versions in EKS standard support (2026-12) that this kit has add-on pins for. 1.33 and 1.34 are in
- * extended support (billed extra) and are not accepted; upgrade such a cluster one minor version at a time.
- */
-export const SUPPORTED_EKS_VERSIONS = ['1.35', '1.36'] as const;
-
-/** The default EKS version (see ../shared/upstream/versions.json). */
-export const DEFAULT_EKS_VERSION = '1.35';
+import { DEFAULT_EKS_VERSION, SUPPORTED_EKS_VERSIONS } from './versions';
 
 /** A region of {@link AWS_REGIONS}, with a "did you mean" among them when the value is close to one. */
 function regionField(example: string) {

@@ -4,17 +4,18 @@ import { parseEnvironments } from './load';
 
 export * from './assets';
 export * from './aws-regions';
+export * from './contract';
 export * from './environment';
 export * from './images';
 export * from './load';
 export * from './naming';
 export * from './network';
-export * from './platform-versions';
 export * from './scheduling';
 export * from './teams';
 export * from './spark-runtime';
 export * from './web';
 export * from './system-instances';
+export * from './versions';
 
 /**
  * Loads and validates the shipped environments, optionally only those named (in the order given).

@@ -102,3 +102,36 @@ export function teamPoolName(pool: NodePoolPlacement, team: string): string {
 
 /** The job pools a team gets a share of (notebooks share one pool; their pods carry the team label). */
 export const TEAM_JOB_POOLS = [NODE_POOLS.sparkDriver, NODE_POOLS.sparkExecutor] as const;
+
+/** A Kubernetes toleration. */
+export interface Toleration {
+  readonly key?: string;
+  readonly operator: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: Taint['effect'];
+}
+
+/** The toleration of exactly one taint (its key, value and effect). */
+export function tolerationOf(taint: Taint): Toleration {
+  return { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect };
+}
+
+/** The toleration of the system node taint. */
+export const SYSTEM_TOLERATION: Toleration = tolerationOf(SYSTEM_NODE_TAINT);
+
+/** nodeSelector and tolerations that put a pod on the managed system node group. */
+export interface SystemPlacement {
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: Toleration[];
+}
+
+/**
+ * Placement on the system node group (its label selected, its taint tolerated): the platform controllers of the
+ * Helm values and the k8s layer's own system pods (Spark History Server) alike.
+ */
+export function systemPlacement(): SystemPlacement {
+  return {
+    nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
+    tolerations: [SYSTEM_TOLERATION],
+  };
+}

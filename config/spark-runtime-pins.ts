@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  SPARK_RUNTIME,
   SPARK_RUNTIME_PIN_FILES,
   type SparkRuntimePins,
   FETCH_JARS_SOURCE,
@@ -11,6 +10,7 @@ import {
   renderRequirementsIn,
   sparkRuntimeViolations,
 } from './spark-runtime';
+import { ARC_IMAGE, SPARK_RUNTIME } from './versions';
 
 /** One generated file and the content {@link SPARK_RUNTIME} gives it. */
 export interface PinnedFile {
@@ -72,12 +72,41 @@ export function sparkRuntimePinFiles(repoRoot: string, pins: SparkRuntimePins = 
   ];
 }
 
+/** The Arc images' Dockerfiles and the line of each that names the pinned Arc image (config/versions.ts ARC_IMAGE). */
+export const ARC_PIN_LINES = [
+  {
+    file: 'etl/images/arc-runtime/Dockerfile',
+    line: /^FROM \S+$/m,
+    render: (image: string) => `FROM ${image}`,
+  },
+  {
+    file: 'etl/images/arc-notebook/Dockerfile',
+    line: /^ARG ARC_IMAGE=.*$/m,
+    render: (image: string) => `ARG ARC_IMAGE=${image}`,
+  },
+] as const;
+
+/** The Arc images' Dockerfiles with the pinned Arc image written into their base-image line. */
+export function arcPinFiles(repoRoot: string, image: string = ARC_IMAGE.image): PinnedFile[] {
+  return ARC_PIN_LINES.map(({ file, line, render }) => {
+    const full = path.join(repoRoot, file);
+    if (!fs.existsSync(full)) throw new Error(`${file} is missing; the Arc images need their Dockerfiles`);
+    const current = fs.readFileSync(full, 'utf8');
+    if (!line.test(current)) {
+      throw new Error(
+        `${file}: the line naming the Arc base image (${render('<image>')}) is missing; restore it`,
+      );
+    }
+    return { file, current, expected: current.replace(line, render(image)) };
+  });
+}
+
 /** Writes the derived files that differ; returns the paths written (empty when all were current). */
 export function writeSparkRuntimePins(repoRoot: string): string[] {
   const problems = sparkRuntimeViolations();
   if (problems.length > 0) throw new Error(problems.join('\n'));
   const written: string[] = [];
-  for (const f of sparkRuntimePinFiles(repoRoot)) {
+  for (const f of [...sparkRuntimePinFiles(repoRoot), ...arcPinFiles(repoRoot)]) {
     if (f.current === f.expected) continue;
     fs.mkdirSync(path.dirname(path.join(repoRoot, f.file)), { recursive: true });
     fs.writeFileSync(path.join(repoRoot, f.file), f.expected);

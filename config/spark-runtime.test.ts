@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
-  SPARK_RUNTIME,
   type SparkRuntimePins,
   deltaSparkArtifact,
   renderJarsTxt,
   sparkLine,
   sparkRuntimeViolations,
 } from './spark-runtime';
-import { sparkRuntimePinFiles } from './spark-runtime-pins';
+import { arcPinFiles, sparkRuntimePinFiles } from './spark-runtime-pins';
+import { SPARK_RUNTIME } from './versions';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -112,6 +112,27 @@ describe('files derived from the pins', () => {
       expect(f.current).toBe(f.expected);
     },
   );
+
+  test.each(arcPinFiles(REPO_ROOT).map((f) => [f.file, f] as const))(
+    '%s is up to date (make pins)',
+    (_, f) => {
+      expect(f.current).toBe(f.expected);
+    },
+  );
+
+  test('make pins writes the pinned Arc image into the base-image line of both Arc Dockerfiles', () => {
+    const moved = arcPinFiles(REPO_ROOT, 'ghcr.io/tripl-ai/arc:arc_9.9.9_next');
+    expect(moved.map((f) => f.file)).toEqual([
+      'etl/images/arc-runtime/Dockerfile',
+      'etl/images/arc-notebook/Dockerfile',
+    ]);
+    expect(moved[0].expected).toMatch(/^FROM ghcr\.io\/tripl-ai\/arc:arc_9\.9\.9_next$/m);
+    expect(moved[1].expected).toMatch(/^ARG ARC_IMAGE=ghcr\.io\/tripl-ai\/arc:arc_9\.9\.9_next$/m);
+    // Only that line changes.
+    for (const f of moved) {
+      expect(f.expected.split('\n').filter((l, i) => l !== (f.current ?? '').split('\n')[i])).toHaveLength(1);
+    }
+  });
 
   test('jars.txt names every coordinate at its pinned version', () => {
     const lines = renderJarsTxt()

@@ -1,13 +1,9 @@
+import { SPARK_RUNTIME } from './versions';
+
 /**
- * The one definition of the spark-runtime stack (the kit's `sql` and `pyspark` jobs): Spark, its image, Delta Lake,
- * S3A and the notebook image. Everything that names one of these versions is derived from here: the image's
- * Dockerfile and jars.txt (`make pins` writes them; synth refuses stale copies), the local PySpark lock (checked by
- * a test), the SparkApplications' `sparkVersion`, the notebook image and the docs.
- *
- * Line chosen (2026-12-03): Spark 4.1. The newest line, 4.2, has no `spark-hadoop-cloud_2.13` on Maven Central
- * (its metadata lists 4.0.0–4.0.2, 4.1.1, 4.1.2), and Delta's Python package caps PySpark at 4.2.0. Within 4.1,
- * 4.1.2 is the newest version for which every coordinate below is served: PySpark 4.1.3/4.1.4 exist on PyPI, but
- * spark-hadoop-cloud 4.1.4 does not. README "Supported versions" lists where each coordinate was checked.
+ * The rules the spark-runtime stack's pins (config/versions.ts SPARK_RUNTIME) must keep, and what is derived from
+ * them: the image's Dockerfile and jars.txt (`make pins` writes them; synth refuses stale copies), the local PySpark
+ * lock (checked by a test), the SparkApplications' `sparkVersion`, the notebook image and the docs.
  */
 
 /** Maven Central coordinate `group:artifact:version`. */
@@ -16,37 +12,6 @@ export interface MavenCoordinate {
   readonly artifact: string;
   readonly version: string;
 }
-
-/** The pinned versions of the spark-runtime stack. Change them together; `config/spark-runtime.test.ts` says how. */
-export const SPARK_RUNTIME = {
-  /** Apache Spark release of the image, of PySpark for local runs and of the SparkApplications. */
-  spark: '4.1.2',
-  /** Scala binary version of that Spark build (Spark 4 is built for 2.13 only). */
-  scala: '2.13',
-  /** Java of the image (and what local runs require). */
-  java: '17',
-  /**
-   * Official Apache Spark image: the full tag, because from Spark 4.1 the short tag (`4.1.2`) is the Java 21 build;
-   * this is the Java 17, Python 3 build (apache/spark-docker `4.1.2/scala2.13-java17-python3-ubuntu`).
-   */
-  image: 'docker.io/apache/spark:4.1.2-scala2.13-java17-python3-ubuntu',
-  /** Hadoop client inside that image (`spark-4.1.2-bin-hadoop3`: hadoop-client-api-3.4.2.jar). */
-  imageHadoop: '3.4.2',
-  /** Delta Lake release and its artifact for this Spark line (see {@link deltaSparkArtifact}). */
-  delta: { version: '4.4.0', artifact: 'delta-spark_4.1_2.13' },
-  /** S3A connector; must equal {@link SPARK_RUNTIME.imageHadoop}. */
-  hadoopAws: '3.4.2',
-  /** AWS SDK v2 bundle; must be what hadoop-aws declares (`aws-java-sdk-v2.version` of hadoop-project). */
-  awsSdkBundle: '2.29.52',
-  /** hadoop-aws' other compile dependency (the S3 analytics accelerator), at the version hadoop-project declares. */
-  analyticsAccelerator: '1.2.1',
-  /** Spark's cloud committers; must equal {@link SPARK_RUNTIME.spark}. */
-  sparkHadoopCloud: '4.1.2',
-  /** Jupyter Docker Stacks' PySpark notebook of the same Spark release (JupyterHub's single-user image). */
-  notebookImage: 'quay.io/jupyter/pyspark-notebook:spark-4.1.2',
-  /** delta-spark on PyPI (the Python API of the same Delta release). */
-  deltaPython: '4.4.0',
-} as const;
 
 /**
  * Upstream facts the pairing rules check against, each read from the release named (not from this kit's pins).
@@ -105,7 +70,7 @@ export type SparkRuntimePins = {
  * the notebook image and delta-spark on PyPI name the same releases.
  */
 export function sparkRuntimeViolations(pins: SparkRuntimePins = SPARK_RUNTIME): string[] {
-  const where = 'config/spark-runtime.ts SPARK_RUNTIME';
+  const where = 'config/versions.ts SPARK_RUNTIME';
   const problems: string[] = [];
   const line = sparkLine(pins.spark);
   const artifact = deltaSparkArtifact(pins.spark, pins.delta.version, pins.scala);

@@ -12,36 +12,44 @@ export interface UpstreamFile {
   readonly url: string;
 }
 
+import { CHART_VERSIONS } from './versions';
+
 const RAW = 'https://raw.githubusercontent.com';
+/** The app version (release tag) of a pinned chart, `v`-prefixed as the projects tag their releases. */
+const tag = (chart: keyof typeof CHART_VERSIONS): string => {
+  const app = CHART_VERSIONS[chart].appVersion;
+  return app.startsWith('v') ? app : `v${app}`;
+};
+const chartVersion = (chart: keyof typeof CHART_VERSIONS): string => CHART_VERSIONS[chart].version;
 
 const sparkOperator = (file: string): UpstreamFile => ({
-  path: `crds/spark-operator-v2.5.2/${file}`,
-  url: `${RAW}/kubeflow/spark-operator/v2.5.2/charts/spark-operator-chart/crds/${file}`,
+  path: `crds/spark-operator-${tag('spark-operator')}/${file}`,
+  url: `${RAW}/kubeflow/spark-operator/${tag('spark-operator')}/charts/spark-operator-chart/crds/${file}`,
 });
 const argoWorkflows = (file: string): UpstreamFile => ({
-  path: `crds/argo-workflows-v4.0.6/${file}`,
-  url: `${RAW}/argoproj/argo-helm/argo-workflows-1.0.18/charts/argo-workflows/files/crds/full/${file}`,
+  path: `crds/argo-workflows-${tag('argo-workflows')}/${file}`,
+  url: `${RAW}/argoproj/argo-helm/argo-workflows-${chartVersion('argo-workflows')}/charts/argo-workflows/files/crds/full/${file}`,
 });
 const argoCd = (file: string): UpstreamFile => ({
-  path: `crds/argo-cd-v3.4.4/${file}`,
-  url: `${RAW}/argoproj/argo-cd/v3.4.4/manifests/crds/${file}`,
+  path: `crds/argo-cd-${tag('argo-cd')}/${file}`,
+  url: `${RAW}/argoproj/argo-cd/${tag('argo-cd')}/manifests/crds/${file}`,
 });
 // The chart's crds/ entries are symlinks to pkg/apis/crds/; the URL names the target so a download gets the CRD.
 const karpenter = (file: string): UpstreamFile => ({
-  path: `crds/karpenter-v1.14.1/${file}`,
-  url: `${RAW}/aws/karpenter-provider-aws/v1.14.1/pkg/apis/crds/${file}`,
+  path: `crds/karpenter-${tag('karpenter')}/${file}`,
+  url: `${RAW}/aws/karpenter-provider-aws/${tag('karpenter')}/pkg/apis/crds/${file}`,
 });
 
 // One multi-document file with every CRD of the chart (TargetGroupBinding among them), from the chart's source.
 const loadBalancerController = (file: string): UpstreamFile => ({
-  path: `crds/aws-load-balancer-controller-v3.5.0/${file}`,
-  url: `${RAW}/aws/aws-load-balancer-controller/v3.5.0/helm/aws-load-balancer-controller/crds/${file}`,
+  path: `crds/aws-load-balancer-controller-${tag('aws-load-balancer-controller')}/${file}`,
+  url: `${RAW}/aws/aws-load-balancer-controller/${tag('aws-load-balancer-controller')}/helm/aws-load-balancer-controller/crds/${file}`,
 });
 
-// config/crds/bases/ of the release tag; the chart 2.9.0 installs the same files (installCRDs).
+// config/crds/bases/ of the release tag; the pinned chart installs the same files (installCRDs).
 const externalSecrets = (file: string): UpstreamFile => ({
-  path: `crds/external-secrets-v2.9.0/${file}`,
-  url: `${RAW}/external-secrets/external-secrets/v2.9.0/config/crds/bases/${file}`,
+  path: `crds/external-secrets-${tag('external-secrets')}/${file}`,
+  url: `${RAW}/external-secrets/external-secrets/${tag('external-secrets')}/config/crds/bases/${file}`,
 });
 
 /** Every CRD this kit generates bindings for or validates against. */
@@ -64,8 +72,8 @@ export const UPSTREAM_CRDS = {
 /** JSON Schemas (written as YAML) of Helm chart values. */
 export const UPSTREAM_SCHEMAS = {
   jupyterhub: {
-    path: 'schemas/jupyterhub-chart-4.4.0/values.schema.yaml',
-    url: `${RAW}/jupyterhub/zero-to-jupyterhub-k8s/4.4.0/jupyterhub/values.schema.yaml`,
+    path: `schemas/jupyterhub-chart-${chartVersion('jupyterhub')}/values.schema.yaml`,
+    url: `${RAW}/jupyterhub/zero-to-jupyterhub-k8s/${chartVersion('jupyterhub')}/jupyterhub/values.schema.yaml`,
   },
 } as const satisfies Record<string, UpstreamFile>;
 

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { SUPPORTED_EKS_VERSIONS } from '../config';
-import { ADDON_VERSIONS } from './stacks/cluster-stack';
+import { ADDON_VERSIONS, SUPPORTED_EKS_VERSIONS } from '../config';
 import { devWith } from './testing';
 import { synthEnvironments } from './testing-app';
 

@@ -1,6 +1,6 @@
 import cronstrue from 'cronstrue';
 import type { EnvironmentConfig } from '../environment';
-import { SPARK_RUNTIME } from '../spark-runtime';
+import { SPARK_RUNTIME } from '../versions';
 import { lineageGraph, renderLineageSection } from './lineage';
 import type { JobSpec, PipelineSpec, Schedule, SparkResources } from './model';
 import { PER_RUN_PARAMETERS, runtimeParameters } from './runtime-parameters';

@@ -1,10 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformStack, type TerraformElement } from 'cdktf';
 import type { Construct, Node } from 'constructs';
-import { stackName, stateKey, type EnvironmentConfig } from '../../config';
-
-/** Terraform version every stack needs: S3-native state locking and `removed` blocks (1.7) need 1.10 or later. */
-export const REQUIRED_TERRAFORM_VERSION = '>= 1.10';
+import { REQUIRED_TERRAFORM_VERSION, stackName, stateKey, type EnvironmentConfig } from '../../config';
 
 /** Props of every environment stack. */
 export interface EnvironmentStackProps {

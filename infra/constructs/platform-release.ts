@@ -2,15 +2,8 @@ import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Release } from '@cdktf/provider-helm/lib/release';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import type { PinnedChart } from '../../config';
 import { toValuesYaml } from './helm-values/common';
-
-/** A pinned Helm chart: where it comes from and which version. */
-export interface PinnedChart {
-  /** Chart repository URL (`https://…` or `oci://…`). */
-  readonly repository: string;
-  readonly chart: string;
-  readonly version: string;
-}
 
 /** Props of {@link PlatformRelease}. */
 export interface PlatformReleaseProps {

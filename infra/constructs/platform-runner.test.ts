@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { stateKey } from '../../config';
+import { RUNNER_IMAGE, RUNNER_TERRAFORM_VERSION, stateKey } from '../../config';
 import { ClusterStack } from '../stacks/cluster-stack';
 import { FoundationStack } from '../stacks/foundation-stack';
 import { DEV, PROD, resourcesOf, synthStack, testApp } from '../testing';
@@ -14,8 +14,6 @@ import {
   escapeTerraform,
   HASHICORP_RELEASE_KEY_FINGERPRINT,
   PLATFORM_READS,
-  RUNNER_IMAGE,
-  RUNNER_TERRAFORM_VERSION,
   runnerBuildspec,
 } from './platform-runner';
 

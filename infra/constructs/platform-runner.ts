@@ -14,19 +14,15 @@ import {
   partition,
   regionalArn,
   resourcePrefix,
+  RUNNER_IMAGE,
+  RUNNER_TERRAFORM_VERSION,
   stateKey,
   type EnvironmentConfig,
 } from '../../config';
 import { ServiceRole } from './iam';
 
-/** Terraform the runner installs (HashiCorp release, verified against HashiCorp's signed checksums). */
-export const RUNNER_TERRAFORM_VERSION = '1.13.3';
-
 /** Fingerprint of HashiCorp's release signing key (hashicorp.com/security): the checksums must be signed by it. */
 export const HASHICORP_RELEASE_KEY_FINGERPRINT = 'C874011F0AB405110D02105534365D9472D7468F';
-
-/** CodeBuild's curated Amazon Linux 2023 image (AWS CLI v2, curl, gpg, unzip); CodeBuild tags it by major version. */
-export const RUNNER_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
 
 /** Prefix in the assets bucket of the platform stack's synthesized source, one folder per content hash. */
 export const PLATFORM_SOURCE_PREFIX = 'platform-source/';

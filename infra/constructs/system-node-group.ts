@@ -5,13 +5,9 @@ import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { resourcePrefix, type EnvironmentConfig } from '../../config';
+import { resourcePrefix, SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT, type EnvironmentConfig } from '../../config';
 import { ServiceRole } from './iam';
 import { systemNodeCount, systemPods } from './system-capacity';
-
-import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from '../../config/scheduling';
-
-export { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT };
 
 /**
  * AWS managed policies of an EKS node role (system nodes and Karpenter nodes). The CNI policy sits on the node role

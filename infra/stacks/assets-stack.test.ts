@@ -13,11 +13,10 @@ import {
   type EnvironmentConfig,
   type Ledger,
 } from '../../config';
-import { imageContentVersion } from '../../config';
+import { imageContentVersion, REQUIRED_TERRAFORM_VERSION } from '../../config';
 import { imageSourceKey } from '../constructs/image-pipeline';
 import { DEV, devWith, resourcesOf, synthStack, testApp } from '../testing';
 import { ASSET_TAG, AssetsStack, assetAddress, assetConstructId, contentTypeOf } from './assets-stack';
-import { REQUIRED_TERRAFORM_VERSION } from '../constructs/environment-stack';
 import { FoundationStack } from './foundation-stack';
 
 const roots: string[] = [];

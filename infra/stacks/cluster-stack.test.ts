@@ -8,9 +8,9 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { TerraformOutput, Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
-import { roleName, type EnvironmentConfig } from '../../config';
+import { roleName, SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT, type EnvironmentConfig } from '../../config';
 import { DEV, PROD, devWith, resourcesOf, synthStack, testApp } from '../testing';
-import { ClusterStack, SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT, type ClusterNetwork } from './cluster-stack';
+import { ClusterStack, type ClusterNetwork } from './cluster-stack';
 import { FoundationStack } from './foundation-stack';
 
 const NETWORK: ClusterNetwork = {

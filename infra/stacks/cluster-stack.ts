@@ -15,22 +15,23 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Fn, TerraformOutput, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
+  ADDON_VERSIONS,
   clusterName,
   partition,
   resourcePrefix,
   roleName,
+  SYSTEM_NODE_LABEL,
+  SYSTEM_NODE_TAINT,
   WORKLOADS,
+  type AddonName,
   type EnvironmentConfig,
-  type SUPPORTED_EKS_VERSIONS,
 } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { statementsDocument, WorkloadRole, type ClusterIdentity } from '../constructs/iam';
 import { KarpenterPrerequisites } from '../constructs/karpenter-prerequisites';
 import { PlatformRunner } from '../constructs/platform-runner';
-import { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT, SystemNodeGroup } from '../constructs/system-node-group';
+import { SystemNodeGroup } from '../constructs/system-node-group';
 import type { FoundationStack } from './foundation-stack';
-
-export { SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT } from '../constructs/system-node-group';
 
 /** The network facts the cluster needs; the network stack provides them. */
 export interface ClusterNetwork {
@@ -54,39 +55,6 @@ export interface ClusterStackProps extends EnvironmentStackProps {
  * noisiest streams and rarely needed; add them here while debugging scheduling.
  */
 export const CONTROL_PLANE_LOG_TYPES: readonly string[] = ['api', 'audit', 'authenticator'];
-
-/** The EKS managed add-ons the cluster runs. */
-export type AddonName =
-  'vpc-cni' | 'kube-proxy' | 'coredns' | 'eks-pod-identity-agent' | 'aws-ebs-csi-driver';
-
-const CNI_VERSION = 'v1.22.4-eksbuild.3';
-const POD_IDENTITY_AGENT_VERSION = 'v1.3.10-eksbuild.3';
-/** v1.63.1 is the EBS CSI driver's security patch release; nothing older may be pinned (a test enforces it). */
-const EBS_CSI_DRIVER_VERSION = 'v1.63.1-eksbuild.1';
-
-/**
- * Pinned add-on versions per Kubernetes version (kube-proxy and CoreDNS follow the control plane's minor version;
- * the others support every version listed). Builds as published for 1.35 and 1.36 in 2026-12, read from public
- * cluster configurations, not from the EKS API (not reachable offline): confirm each with
- * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` before the first apply and when
- * bumping (README "What stays unproven offline").
- */
-export const ADDON_VERSIONS: Record<(typeof SUPPORTED_EKS_VERSIONS)[number], Record<AddonName, string>> = {
-  '1.35': {
-    'vpc-cni': CNI_VERSION,
-    'kube-proxy': 'v1.35.3-eksbuild.21',
-    coredns: 'v1.14.3-eksbuild.3',
-    'eks-pod-identity-agent': POD_IDENTITY_AGENT_VERSION,
-    'aws-ebs-csi-driver': EBS_CSI_DRIVER_VERSION,
-  },
-  '1.36': {
-    'vpc-cni': CNI_VERSION,
-    'kube-proxy': 'v1.36.0-eksbuild.21',
-    coredns: 'v1.14.3-eksbuild.16',
-    'eks-pod-identity-agent': POD_IDENTITY_AGENT_VERSION,
-    'aws-ebs-csi-driver': EBS_CSI_DRIVER_VERSION,
-  },
-};
 
 /** EKS access policy of each `eks.admins[].access` level. */
 const ACCESS_POLICIES: Record<EnvironmentConfig['eks']['admins'][number]['access'], string> = {

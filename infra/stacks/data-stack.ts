@@ -4,6 +4,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
+  ATHENA_ENGINE_VERSION,
   athenaWorkgroupName,
   bucketName,
   datalakeBucketName,
@@ -14,9 +15,6 @@ import {
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { SecureBucket } from '../constructs/secure-bucket';
 import type { FoundationStack } from './foundation-stack';
-
-/** Athena engine the workgroup is pinned to (an unpinned workgroup follows AWS's automatic upgrades). */
-export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 
 /** Key prefix of query results in the Athena results bucket. */
 const ATHENA_RESULTS_PREFIX = 'results/';

@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import {
   APP_VERSIONS,
+  CHART_VERSIONS,
   clusterName,
   datalakeBucketName,
   karpenterQueueName,
@@ -22,6 +23,7 @@ import {
   SYSTEM_NODE_TAINT,
   WORKLOADS,
   type EnvironmentConfig,
+  type PlatformChart,
 } from '../../config';
 import { checkHelmValues } from '../../verify/helm-values';
 import { readCachedUpstream } from '../../verify/upstream-cache';
@@ -48,7 +50,7 @@ import { FoundationStack } from './foundation-stack';
 import { IdentityStack } from './identity-stack';
 import { NetworkStack, subnetLayout } from './network-stack';
 import { WorkloadsStack } from './workloads-stack';
-import { CHART_VERSIONS, PlatformStack, RELEASE_NAMESPACES, type PlatformChart } from './platform-stack';
+import { PlatformStack, RELEASE_NAMESPACES } from './platform-stack';
 
 /** The platform stack of an environment, with every stack it needs (of `other`) in the same app. */
 function platformOf(env: EnvironmentConfig, other: EnvironmentConfig = env): PlatformStack {
@@ -143,12 +145,12 @@ describe('PlatformStack', () => {
 
   test('CHART_VERSIONS equals the pinned versions.json (read through the upstream cache)', () => {
     const pinned = JSON.parse(readCachedUpstream('versions.json')) as {
-      charts: Record<string, { repository: string; chart: string; version: string }>;
+      charts: Record<string, { repository: string; chart: string; version: string; appVersion: string }>;
     };
     const expected = Object.fromEntries(
       Object.keys(CHART_VERSIONS).map((chart) => {
-        const { repository, chart: name, version } = pinned.charts[chart];
-        return [chart, { repository, chart: name, version }];
+        const { repository, chart: name, version, appVersion } = pinned.charts[chart];
+        return [chart, { repository, chart: name, version, appVersion }];
       }),
     );
     expect(CHART_VERSIONS).toEqual(expected);

@@ -3,6 +3,7 @@ import type { Release } from '@cdktf/provider-helm/lib/release';
 import { Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
+  CHART_VERSIONS,
   clusterName,
   datalakeBucketName,
   NAMESPACES,
@@ -10,6 +11,7 @@ import {
   runtimeImage,
   type EnvironmentConfig,
   type NotebookImage,
+  type PlatformChart,
 } from '../../config';
 import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/environment-stack';
 import { argoCdValues } from '../constructs/helm-values/argo-cd';
@@ -20,58 +22,12 @@ import { loadBalancerControllerValues } from '../constructs/helm-values/aws-load
 import { jupyterhubValues } from '../constructs/helm-values/jupyterhub';
 import { karpenterValues } from '../constructs/helm-values/karpenter';
 import { sparkOperatorValues } from '../constructs/helm-values/spark-operator';
-import { PlatformRelease, type PinnedChart } from '../constructs/platform-release';
+import { PlatformRelease } from '../constructs/platform-release';
 import type { ClusterStack } from './cluster-stack';
 import type { DataStack } from './data-stack';
 import type { FoundationStack } from './foundation-stack';
 import type { IdentityStack } from './identity-stack';
 import type { WorkloadsStack } from './workloads-stack';
-
-/** The charts the platform installs. */
-export type PlatformChart =
-  | 'aws-load-balancer-controller'
-  | 'karpenter'
-  | 'spark-operator'
-  | 'argo-workflows'
-  | 'jupyterhub'
-  | 'argo-cd'
-  | 'aws-for-fluent-bit'
-  | 'external-secrets';
-
-/**
- * Pinned charts, equal to ../shared/upstream/versions.json `charts` (a test compares them). The Spark History Server
- * has no official chart and is a Deployment of the k8s layer.
- */
-export const CHART_VERSIONS: Readonly<Record<PlatformChart, PinnedChart>> = {
-  'spark-operator': {
-    repository: 'https://kubeflow.github.io/spark-operator',
-    chart: 'spark-operator',
-    version: '2.5.2',
-  },
-  'argo-workflows': {
-    repository: 'https://argoproj.github.io/argo-helm',
-    chart: 'argo-workflows',
-    version: '1.0.18',
-  },
-  'argo-cd': { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '10.1.1' },
-  jupyterhub: { repository: 'https://hub.jupyter.org/helm-chart/', chart: 'jupyterhub', version: '4.4.0' },
-  karpenter: { repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' },
-  'aws-load-balancer-controller': {
-    repository: 'https://aws.github.io/eks-charts',
-    chart: 'aws-load-balancer-controller',
-    version: '3.5.0',
-  },
-  'aws-for-fluent-bit': {
-    repository: 'https://aws.github.io/eks-charts',
-    chart: 'aws-for-fluent-bit',
-    version: '0.2.0',
-  },
-  'external-secrets': {
-    repository: 'https://charts.external-secrets.io',
-    chart: 'external-secrets',
-    version: '2.9.0',
-  },
-};
 
 /** Namespace of each release (NAMESPACES of config/naming.ts). */
 export const RELEASE_NAMESPACES: Readonly<Record<PlatformChart, string>> = {

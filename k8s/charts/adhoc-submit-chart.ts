@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
-import { NAMESPACES, imageContextDir, runtimeImage } from '../../config';
+import { ARC_IMAGE, NAMESPACES, imageContextDir, runtimeImage } from '../../config';
 import type { SizePreset } from '../../config/pipelines/model';
 import { SIZE_PRESETS, SIZE_PRESET_NAMES } from '../../config/pipelines/presets';
 import {
@@ -10,7 +10,7 @@ import {
 } from '../../imports/argo-workflow-template-argoproj.io';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
 import { PER_RUN_VALUES, WORKFLOW_LABEL, buildSparkApplication } from '../constructs/spark-application';
-import { ARC_BASE_IMAGE, ARC_JAR, ARC_MAIN_CLASS, RUNTIME_PROFILES } from '../constructs/spark-defaults';
+import { ARC_JAR, ARC_MAIN_CLASS, RUNTIME_PROFILES } from '../constructs/spark-defaults';
 import { ENTRYPOINT, sparkApplicationStep, workflowDefaults } from './pipelines-chart';
 
 /** Props of {@link AdhocSubmitChart}. */
@@ -102,7 +102,7 @@ export class AdhocSubmitChart extends EnvironmentChart {
     if (!fs.existsSync(path.join(props.repoRoot, imageContextDir('arc-runtime')))) {
       throw new Error(
         `the ${ADHOC_TEMPLATE_NAME} template runs Arc jobs on the kit's arc-runtime image (built from ` +
-          `${ARC_BASE_IMAGE}), but ${imageContextDir('arc-runtime')}/ is missing; add its Dockerfile there`,
+          `${ARC_IMAGE.image}), but ${imageContextDir('arc-runtime')}/ is missing; add its Dockerfile there`,
       );
     }
     const image = runtimeImage(props.env, 'arc-runtime', props.repoRoot);

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import {
+  GP3_STORAGE_CLASS,
   NAMESPACES,
   NODE_POOLS,
   resourcePrefix,
@@ -18,7 +19,6 @@ import {
 } from '../../imports/argocd-app-project-argoproj.io';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
 import { NODE_CLASS_NAME, teamNodeClassName } from './karpenter-chart';
-import { GP3_STORAGE_CLASS_NAME } from './storage-chart';
 
 /** The API server as Argo CD names the cluster it runs in. */
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
@@ -36,7 +36,7 @@ const UNIT = 'argocd';
  */
 export const CLUSTER_RESOURCE_WHITELIST: readonly AppProjectSpecClusterResourceWhitelist[] = [
   ...Object.values(NAMESPACES).map((name) => ({ group: '', kind: 'Namespace', name })),
-  { group: 'storage.k8s.io', kind: 'StorageClass', name: GP3_STORAGE_CLASS_NAME },
+  { group: 'storage.k8s.io', kind: 'StorageClass', name: GP3_STORAGE_CLASS },
   { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: NODE_CLASS_NAME },
   ...Object.values(NODE_POOLS).map((pool) => ({ group: 'karpenter.sh', kind: 'NodePool', name: pool.name })),
   { group: 'external-secrets.io', kind: 'ClusterSecretStore', name: SECRETS_MANAGER_STORE },

@@ -1,5 +1,13 @@
 import type { Construct } from 'constructs';
-import { TEAM_LABEL_KEY, WORKLOADS, teamNamespace, teamOf } from '../../config';
+import {
+  ARGO_USER_ID,
+  TEAM_LABEL_KEY,
+  WORKFLOW_RETENTION,
+  WORKLOADS,
+  restrictedPodSecurityContext,
+  teamNamespace,
+  teamOf,
+} from '../../config';
 import { testsStepId } from '../../config/pipelines/invocation';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import {
@@ -46,18 +54,10 @@ export const SUCCESS_CONDITION = 'status.applicationState.state == COMPLETED';
  */
 export const FAILURE_CONDITION = 'status.applicationState.state == FAILED';
 
-/** Seconds a successful run (and, through the owner reference, its SparkApplications) is kept. */
-export const TTL_AFTER_SUCCESS_SECONDS = 24 * 3600;
-/** Seconds a failed run is kept for investigation. */
-export const TTL_AFTER_FAILURE_SECONDS = 7 * 24 * 3600;
-
 /** Scheduled runs kept in the CronWorkflow's history. */
 export const SUCCESSFUL_RUNS_HISTORY = 3;
 /** Failed scheduled runs kept in the CronWorkflow's history. */
 export const FAILED_RUNS_HISTORY = 5;
-
-/** UID of Argo's executor image (argoexec runs as 8737). */
-export const ARGO_EXECUTOR_USER_ID = 8737;
 
 /** Name of the template that runs one job. */
 export function jobTemplateName(job: Pick<JobSpec, 'id'>): string {
@@ -197,20 +197,18 @@ export function workflowDefaults(
   return {
     serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
     ttlStrategy: {
-      secondsAfterSuccess: TTL_AFTER_SUCCESS_SECONDS,
-      secondsAfterFailure: TTL_AFTER_FAILURE_SECONDS,
+      secondsAfterSuccess: WORKFLOW_RETENTION.afterSuccessSeconds,
+      secondsAfterFailure: WORKFLOW_RETENTION.afterFailureSeconds,
     },
     podGc: { strategy: WorkflowTemplateSpecPodGcStrategy.ON_POD_SUCCESS },
     workflowMetadata: { labels },
     // The same labels on the workflow's own pods: cost allocation groups them with the team's Spark pods.
     ...(team === undefined ? {} : { podMetadata: { labels: { ...labels, ...podLabels } } }),
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: ARGO_EXECUTOR_USER_ID,
-      runAsGroup: ARGO_EXECUTOR_USER_ID,
-      fsGroup: ARGO_EXECUTOR_USER_ID,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
+    securityContext: restrictedPodSecurityContext({
+      runAsUser: ARGO_USER_ID,
+      runAsGroup: ARGO_USER_ID,
+      fsGroup: ARGO_USER_ID,
+    }),
     nodeSelector: placement.nodeSelector,
     tolerations: placement.tolerations,
   };

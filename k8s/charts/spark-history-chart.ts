@@ -4,10 +4,11 @@ import { k8s } from 'cdk8s-plus-28';
 import {
   NAMESPACES,
   S3_PREFIXES,
-  SYSTEM_NODE_LABEL,
-  SYSTEM_NODE_TAINT,
   WORKLOADS,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
   runtimeImage,
+  systemPlacement,
   type EnvironmentConfig,
 } from '../../config';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
@@ -127,22 +128,12 @@ export class SparkHistoryChart extends EnvironmentChart {
             serviceAccountName: workload.serviceAccount,
             // No Kubernetes API access needed; the Pod Identity webhook mounts its own token for AWS.
             automountServiceAccountToken: false,
-            nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-            tolerations: [
-              {
-                key: SYSTEM_NODE_TAINT.key,
-                operator: 'Equal',
-                value: SYSTEM_NODE_TAINT.value,
-                effect: SYSTEM_NODE_TAINT.effect,
-              },
-            ],
-            securityContext: {
-              runAsNonRoot: true,
+            ...systemPlacement(),
+            securityContext: restrictedPodSecurityContext({
               runAsUser: SPARK_USER_ID,
               runAsGroup: SPARK_USER_ID,
               fsGroup: SPARK_USER_ID,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            }),
             containers: [
               {
                 name: 'history-server',
@@ -178,14 +169,7 @@ export class SparkHistoryChart extends EnvironmentChart {
                   requests: { cpu: k8s.Quantity.fromString('250m'), memory: k8s.Quantity.fromString(MEMORY) },
                   limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString(MEMORY) },
                 },
-                securityContext: {
-                  runAsNonRoot: true,
-                  allowPrivilegeEscalation: false,
-                  privileged: false,
-                  readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] },
-                  seccompProfile: { type: 'RuntimeDefault' },
-                },
+                securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: true }),
                 volumeMounts: [
                   { name: 'conf', mountPath: SPARK_HISTORY_CONF_DIR, readOnly: true },
                   { name: TMP_VOLUME, mountPath: '/tmp' },

@@ -1,6 +1,12 @@
 import type { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { NAMESPACES, WORKLOADS, type EnvironmentConfig, type WorkloadIdentity } from '../../config';
+import {
+  ARGO_EXECUTOR_RULE,
+  NAMESPACES,
+  WORKLOADS,
+  type EnvironmentConfig,
+  type WorkloadIdentity,
+} from '../../config';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
 
 /** Label Spark puts on the pods it creates: `driver` or `executor`. */
@@ -106,12 +112,16 @@ export function addJobNamespaceAccess(
     },
   ]);
 
-  // Argo workflow pods: the emissary executor reports outputs as WorkflowTaskResults (it no longer patches pods
-  // or reads logs through the API, Argo ≥ 3.4), and a task's `resource` template creates a SparkApplication,
-  // polls it for its success and failure conditions, and may delete or patch it. The operator, not the workflow,
-  // creates the driver pod, so the workflow has no rights on pods.
+  // Argo workflow pods: the executor's own rule (config/contract.ts, the rule the Helm values leave to this Role),
+  // and a task's `resource` template creates a SparkApplication, polls it for its success and failure conditions,
+  // and may delete or patch it. The operator, not the workflow, creates the driver pod, so the workflow has no
+  // rights on pods.
   role('ArgoWorkflow', names.argoWorkflowRole, workloads.argoWorkflow, [
-    { apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] },
+    {
+      apiGroups: [...ARGO_EXECUTOR_RULE.apiGroups],
+      resources: [...ARGO_EXECUTOR_RULE.resources],
+      verbs: [...ARGO_EXECUTOR_RULE.verbs],
+    },
     {
       apiGroups: ['sparkoperator.k8s.io'],
       resources: ['sparkapplications'],

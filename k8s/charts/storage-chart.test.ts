@@ -1,16 +1,16 @@
 import { describe, expect, test } from 'vitest';
-import { GP3_STORAGE_CLASS } from '../../infra/constructs/helm-values/jupyterhub';
 import { DEV, PROD, pick, synthChart, testApp } from '../testing';
-import { kmsAliasArn } from '../../config';
-import { GP3_STORAGE_CLASS_NAME, StorageChart } from './storage-chart';
+import { GP3_STORAGE_CLASS, kmsAliasArn } from '../../config';
+import { StorageChart } from './storage-chart';
 
 describe('StorageChart', () => {
   const manifests = synthChart(new StorageChart(testApp(), { env: DEV }));
-  const gp3 = pick(manifests, 'StorageClass', GP3_STORAGE_CLASS_NAME);
+  const gp3 = pick(manifests, 'StorageClass', GP3_STORAGE_CLASS);
 
-  test('creates only the gp3 StorageClass, named as the JupyterHub values expect', () => {
-    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['StorageClass/gp3']);
-    expect(GP3_STORAGE_CLASS_NAME).toBe(GP3_STORAGE_CLASS);
+  test('creates only the gp3 StorageClass, under the name the JupyterHub values claim (config/contract.ts)', () => {
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      `StorageClass/${GP3_STORAGE_CLASS}`,
+    ]);
   });
 
   test('provisions encrypted gp3 volumes through the EBS CSI driver with the project key alias', () => {

@@ -1,14 +1,7 @@
 import type { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { kmsAliasArn } from '../../config';
+import { GP3_STORAGE_CLASS, kmsAliasArn } from '../../config';
 import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
-
-/**
- * Name of the encrypted gp3 StorageClass. The JupyterHub values name it for the hub database and the users' home
- * volumes (infra/constructs/helm-values/jupyterhub.ts `GP3_STORAGE_CLASS`; a test keeps the two equal).
- * Candidate for config/ so both layers import one definition.
- */
-export const GP3_STORAGE_CLASS_NAME = 'gp3';
 
 /** The CSI driver of the EKS add-on `aws-ebs-csi-driver`, which the cluster stack installs. */
 export const EBS_CSI_PROVISIONER = 'ebs.csi.aws.com';
@@ -40,7 +33,7 @@ export class StorageChart extends EnvironmentChart {
     super(scope, 'storage', props);
     const { env } = props;
     new k8s.KubeStorageClass(this, 'Gp3', {
-      metadata: { name: GP3_STORAGE_CLASS_NAME },
+      metadata: { name: GP3_STORAGE_CLASS },
       provisioner: EBS_CSI_PROVISIONER,
       parameters: {
         type: 'gp3',

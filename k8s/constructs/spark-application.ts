@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EnvironmentConfig } from '../../config';
+import { type EnvironmentConfig, type Toleration } from '../../config';
 import {
+  ARC_IMAGE,
   NAMESPACES,
   TEAM_LABEL_KEY,
   WORKLOADS,
@@ -37,7 +38,6 @@ import {
 } from '../../imports/spark-application-sparkoperator.k8s.io';
 import { COMMON_LABELS } from './environment-chart';
 import {
-  ARC_BASE_IMAGE,
   ARC_JAR,
   ARC_MAIN_CLASS,
   DRIVER_POOL,
@@ -58,7 +58,6 @@ import {
   sparkContainerSecurityContext,
   sparkPodSecurityContext,
   type RuntimeProfile,
-  type Toleration,
 } from './spark-defaults';
 
 /** Label keys the kit puts on SparkApplications and their pods. */
@@ -300,7 +299,7 @@ export function jobImage(
   if (!fs.existsSync(path.join(repoRoot, imageContextDir(image)))) {
     const what =
       image === 'arc-runtime'
-        ? `the kit's arc-runtime image, built from ${ARC_BASE_IMAGE}`
+        ? `the kit's arc-runtime image, built from ${ARC_IMAGE.image}`
         : "the kit's spark-runtime image";
     throw new Error(
       `${where(pipeline, job)} runs on ${job.runtime} and needs ${what}, but its build context ` +

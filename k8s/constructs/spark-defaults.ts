@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from '../../config';
 import {
+  ARC_IMAGE,
   ARCH_LABEL_KEY,
   ETL_IMAGE_ARCHITECTURES,
   NODE_POOLS,
@@ -7,6 +8,9 @@ import {
   SPARK_RUNTIME as SPARK_RUNTIME_PINS,
   TEAM_LABEL_KEY,
   datalakeBucketName,
+  restrictedPodSecurityContext,
+  tolerationOf,
+  type Toleration,
   teamTaint,
   type Architecture,
   type NodePoolPlacement,
@@ -19,13 +23,6 @@ import type { Runtime, SparkResources } from '../../config/pipelines/model';
  * on on-demand, executors on spot), graceful decommissioning, dynamic allocation, the S3A magic committer, event
  * logs for the History Server, encryption and authentication between driver and executors.
  */
-
-/**
- * The pinned Arc image the kit's arc-runtime image builds FROM (versions.json
- * `images.arc-used-by-the-original-guidance`: Arc 4.2.0 on Spark 3.3.4, Scala 2.12, Hadoop 3.3.2, image release
- * 4.2.1, slim variant, from ghcr.io/tripl-ai/arc). Pods run the kit-built arc-runtime image from ECR, never this one directly.
- */
-export const ARC_BASE_IMAGE = 'ghcr.io/tripl-ai/arc:arc_4.2.0_spark_3.3.4_scala_2.12_hadoop_3.3.2_4.2.1_slim';
 
 /** Arc's entry point. */
 export const ARC_MAIN_CLASS = 'ai.tripl.arc.ARC';
@@ -107,8 +104,6 @@ export interface RuntimeProfile {
 
 /** Spark version of the spark-runtime image (config/spark-runtime.ts). */
 export const SPARK_RUNTIME_SPARK_VERSION: string = SPARK_RUNTIME_PINS.spark;
-/** Spark version inside the Arc image (from its tag, `spark_3.3.4`). */
-export const ARC_SPARK_VERSION = '3.3.4';
 
 const SPARK_RUNTIME: RuntimeProfile = {
   type: 'Python',
@@ -124,7 +119,7 @@ const SPARK_RUNTIME: RuntimeProfile = {
 export const RUNTIME_PROFILES: Readonly<Record<Runtime, RuntimeProfile>> = {
   arc: {
     type: 'Scala',
-    sparkVersion: ARC_SPARK_VERSION,
+    sparkVersion: ARC_IMAGE.spark,
     // Arc's AWS SDK v1 predates EKS Pod Identity: IRSA's web identity token is the only way in.
     credentialsProvider: 'com.amazonaws.auth.WebIdentityTokenCredentialsProvider',
     cloudCommitters: false,
@@ -206,14 +201,6 @@ export function defaultSparkConf(
   return conf;
 }
 
-/** A toleration in Kubernetes' shape. */
-export interface Toleration {
-  readonly key: string;
-  readonly operator: 'Equal';
-  readonly value: string;
-  readonly effect: string;
-}
-
 /**
  * nodeSelector and tolerations that place a pod on one of the kit's NodePools (and only there); with
  * `architectures`, also on that architecture when the pool launches others too (an image built for amd64 only).
@@ -244,12 +231,7 @@ export function poolPlacement(
       ...arch,
       ...(team === undefined ? {} : { [TEAM_LABEL_KEY]: team }),
     },
-    tolerations: [pool.taint, ...teamTaints].map((taint) => ({
-      key: taint.key,
-      operator: 'Equal' as const,
-      value: taint.value,
-      effect: taint.effect,
-    })),
+    tolerations: [pool.taint, ...teamTaints].map(tolerationOf),
   };
 }
 
@@ -260,13 +242,11 @@ export const EXECUTOR_POOL = NODE_POOLS.sparkExecutor;
 
 /** Pod security context every Spark pod gets (restricted Pod Security Standard). */
 export function sparkPodSecurityContext() {
-  return {
-    runAsNonRoot: true,
+  return restrictedPodSecurityContext({
     runAsUser: SPARK_USER_ID,
     runAsGroup: SPARK_USER_ID,
     fsGroup: SPARK_USER_ID,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
+  });
 }
 
 /** Container security context every Spark container gets. */

@@ -1,12 +1,12 @@
-import { APP_VERSIONS, NAMESPACES, teamNamespace, type EnvironmentConfig } from '../../../config';
 import {
-  highAvailability,
-  replicasFor,
-  resources,
+  APP_VERSIONS,
+  NAMESPACES,
+  teamNamespace,
+  type EnvironmentConfig,
   systemPlacement,
-  type Resources,
   type Toleration,
-} from './common';
+} from '../../../config';
+import { highAvailability, replicasFor, resources, type Resources } from './common';
 
 interface ArgoCdComponent {
   readonly replicas: number;

@@ -1,25 +1,27 @@
 import {
   APP_VERSIONS,
+  ARGO_USER_ID,
+  WORKFLOW_RETENTION,
   bucketName,
   NAMESPACES,
   teamNamespace,
   S3_PREFIXES,
   WORKLOADS,
   type EnvironmentConfig,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  systemPlacement,
+  type ContainerSecurityContext,
+  type PodSecurityContext,
+  type Toleration,
 } from '../../../config';
 import {
   highAvailability,
   replicasFor,
   resources,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
   serviceAccountValues,
-  systemPlacement,
-  type ContainerSecurityContext,
-  type PodSecurityContext,
   type Resources,
   type ServiceAccountValues,
-  type Toleration,
 } from './common';
 import { OIDC_CLIENT_SECRETS } from './secrets';
 
@@ -28,23 +30,6 @@ export const ARGO_SSO_CALLBACK_PATH = '/oauth2/callback';
 
 /** Scopes Argo SSO asks for beyond `openid` (which the server adds itself): the e-mail and the groups claim. */
 export const ARGO_SSO_EXTRA_SCOPES: readonly string[] = ['email', 'profile'];
-
-/** Argo's own user id in its images (argoexec, argocli, workflow-controller). */
-const ARGO_UID = 8737;
-
-/** Workflows are deleted this long after they succeed (their artifacts and logs stay in S3). */
-export const ARGO_TTL_AFTER_SUCCESS_SECONDS = 24 * 3600;
-/** Failed workflows are kept longer, for debugging. */
-export const ARGO_TTL_AFTER_FAILURE_SECONDS = 7 * 24 * 3600;
-
-/**
- * Permissions the executor (`argo-workflow` service account, created by the kit) needs in the job namespace, beyond
- * what its resource templates do with SparkApplications. The chart's own workflow Role also grants `pods/exec`,
- * so the kit creates this least-privilege Role instead (`workflow.rbac.create: false`). Contract with the k8s layer.
- */
-export const ARGO_EXECUTOR_RULES = [
-  { apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] },
-] as const;
 
 interface ArgoComponent {
   readonly replicas: number;
@@ -130,7 +115,7 @@ const argoComponent = (env: EnvironmentConfig, res: Resources, readOnlyRoot: boo
   pdb: highAvailability(env) ? { enabled: true, minAvailable: 1 } : { enabled: false },
   ...systemPlacement(),
   resources: res,
-  podSecurityContext: restrictedPodSecurityContext({ runAsUser: ARGO_UID, runAsGroup: ARGO_UID }),
+  podSecurityContext: restrictedPodSecurityContext({ runAsUser: ARGO_USER_ID, runAsGroup: ARGO_USER_ID }),
   securityContext: restrictedContainerSecurityContext({ readOnlyRootFilesystem: readOnlyRoot }),
 });
 
@@ -166,12 +151,15 @@ export function argoWorkflowsValues(
         spec: {
           serviceAccountName: WORKLOADS.argoWorkflow.serviceAccount,
           ttlStrategy: {
-            secondsAfterSuccess: ARGO_TTL_AFTER_SUCCESS_SECONDS,
-            secondsAfterFailure: ARGO_TTL_AFTER_FAILURE_SECONDS,
+            secondsAfterSuccess: WORKFLOW_RETENTION.afterSuccessSeconds,
+            secondsAfterFailure: WORKFLOW_RETENTION.afterFailureSeconds,
           },
           // Succeeded pods go at once (their logs are archived); failed ones stay until the workflow's TTL.
           podGC: { strategy: 'OnPodSuccess', deleteDelayDuration: '60s' },
-          securityContext: restrictedPodSecurityContext({ runAsUser: ARGO_UID, runAsGroup: ARGO_UID }),
+          securityContext: restrictedPodSecurityContext({
+            runAsUser: ARGO_USER_ID,
+            runAsGroup: ARGO_USER_ID,
+          }),
         },
       },
       metricsConfig: { enabled: true },

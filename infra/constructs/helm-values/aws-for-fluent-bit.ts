@@ -4,14 +4,9 @@ import {
   S3_PREFIXES,
   WORKLOADS,
   type EnvironmentConfig,
-} from '../../../config';
-import {
-  resources,
-  serviceAccountValues,
-  type Resources,
-  type ServiceAccountValues,
   type Toleration,
-} from './common';
+} from '../../../config';
+import { resources, serviceAccountValues, type Resources, type ServiceAccountValues } from './common';
 
 /** Tag prefix Fluent Bit gives the Spark driver and executor records it re-tags (see {@link fluentBitValues}). */
 export const SPARK_LOG_TAG = 'spark';

@@ -1,17 +1,21 @@
-import { clusterName, WORKLOADS, type EnvironmentConfig } from '../../../config';
+import {
+  clusterName,
+  WORKLOADS,
+  type EnvironmentConfig,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+  systemPlacement,
+  type ContainerSecurityContext,
+  type PodSecurityContext,
+  type Toleration,
+} from '../../../config';
 import {
   highAvailability,
   replicasFor,
   resources,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
   serviceAccountValues,
-  systemPlacement,
-  type ContainerSecurityContext,
-  type PodSecurityContext,
   type Resources,
   type ServiceAccountValues,
-  type Toleration,
 } from './common';
 
 /** The values of aws-load-balancer-controller 3.5.0 the kit sets. */

@@ -1,25 +1,10 @@
 import { stringify } from 'yaml';
-import {
-  roleArn,
-  SYSTEM_NODE_LABEL,
-  SYSTEM_NODE_TAINT,
-  type EnvironmentConfig,
-  type Taint,
-  type WorkloadIdentity,
-} from '../../../config';
+import { roleArn, type EnvironmentConfig, type WorkloadIdentity } from '../../../config';
 
 /**
- * Building blocks shared by the typed values of every platform chart: placement on the system nodes, restricted
- * security contexts, resources, service accounts and the high-availability rule.
+ * Building blocks shared by the typed values of every platform chart: resources, service accounts and the
+ * high-availability rule (placement and security contexts are config/'s, shared with the k8s layer).
  */
-
-/** A Kubernetes toleration. */
-export interface Toleration {
-  readonly key?: string;
-  readonly operator: 'Equal' | 'Exists';
-  readonly value?: string;
-  readonly effect?: Taint['effect'];
-}
 
 /** Container resource requests and limits (Kubernetes quantities). */
 export interface Resources {
@@ -30,75 +15,6 @@ export interface Resources {
 /** `requests` and `limits` in one call: `resources('100m', '128Mi', '500m', '256Mi')`. */
 export function resources(cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources {
   return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
-}
-
-/** Pod-level security context (the fields the kit sets). */
-export interface PodSecurityContext {
-  readonly runAsNonRoot?: boolean;
-  readonly runAsUser?: number;
-  readonly runAsGroup?: number;
-  readonly fsGroup?: number;
-  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
-}
-
-/** Container-level security context (the fields the kit sets). */
-export interface ContainerSecurityContext {
-  readonly runAsNonRoot?: boolean;
-  readonly runAsUser?: number;
-  readonly runAsGroup?: number;
-  readonly allowPrivilegeEscalation: false;
-  readonly readOnlyRootFilesystem?: boolean;
-  readonly privileged?: false;
-  readonly capabilities: { readonly drop: readonly ['ALL'] };
-  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
-}
-
-/** Pod security context meeting the `restricted` Pod Security Standard. */
-export function restrictedPodSecurityContext(
-  extra: Omit<PodSecurityContext, 'seccompProfile'> = {},
-): PodSecurityContext {
-  return { runAsNonRoot: true, ...extra, seccompProfile: { type: 'RuntimeDefault' } };
-}
-
-/** Container security context meeting the `restricted` Pod Security Standard. */
-export function restrictedContainerSecurityContext(
-  extra: Pick<ContainerSecurityContext, 'readOnlyRootFilesystem' | 'runAsUser' | 'runAsGroup'> = {},
-): ContainerSecurityContext {
-  return {
-    runAsNonRoot: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-    ...extra,
-  };
-}
-
-/** nodeSelector and tolerations that put a controller on the managed system node group. */
-export interface SystemPlacement {
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  readonly tolerations: readonly Toleration[];
-}
-
-/** The toleration of the system node taint. */
-export const SYSTEM_TOLERATION: Toleration = {
-  key: SYSTEM_NODE_TAINT.key,
-  operator: 'Equal',
-  value: SYSTEM_NODE_TAINT.value,
-  effect: SYSTEM_NODE_TAINT.effect,
-};
-
-/** Placement on the system node group: its label selected, its taint tolerated. */
-export function systemPlacement(): SystemPlacement {
-  return {
-    nodeSelector: { [SYSTEM_NODE_LABEL.key]: SYSTEM_NODE_LABEL.value },
-    tolerations: [SYSTEM_TOLERATION],
-  };
-}
-
-/** Toleration of any taint (the same key, value and effect). */
-export function tolerationOf(taint: Taint): Toleration {
-  return { key: taint.key, operator: 'Equal', value: taint.value, effect: taint.effect };
 }
 
 /**

@@ -1,16 +1,19 @@
-import { WORKLOADS, type EnvironmentConfig } from '../../../config';
 import {
-  replicasFor,
-  resources,
+  WORKLOADS,
+  type EnvironmentConfig,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
-  serviceAccountValues,
   systemPlacement,
   type ContainerSecurityContext,
   type PodSecurityContext,
+  type Toleration,
+} from '../../../config';
+import {
+  replicasFor,
+  resources,
+  serviceAccountValues,
   type Resources,
   type ServiceAccountValues,
-  type Toleration,
 } from './common';
 
 /** The chart's security contexts carry an `enabled` switch that its template strips before rendering. */

@@ -1,6 +1,7 @@
 import {
   ARCH_LABEL_KEY,
   ETL_IMAGE_ARCHITECTURES,
+  GP3_STORAGE_CLASS,
   NAMESPACES,
   NODE_POOLS,
   SSO_GROUPS,
@@ -10,9 +11,6 @@ import {
   teamWorkloads,
   type EnvironmentConfig,
   type NotebookImage,
-} from '../../../config';
-import {
-  resources,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   SYSTEM_TOLERATION,
@@ -20,20 +18,13 @@ import {
   tolerationOf,
   type ContainerSecurityContext,
   type PodSecurityContext,
-  type Resources,
   type Toleration,
-} from './common';
+} from '../../../config';
+import { resources, type Resources } from './common';
 import { OIDC_CLIENT_SECRETS } from './secrets';
 
 /** JupyterHub's OAuth callback path (the edge stack registers `<url>/hub/oauth_callback` with Cognito). */
 export const JUPYTERHUB_CALLBACK_PATH = '/hub/oauth_callback';
-
-/**
- * StorageClass of the hub database and the users' home volumes: EBS gp3, encrypted with the project key. The k8s
- * layer creates it (provisioner ebs.csi.aws.com, `type: gp3`, `encrypted: "true"`, `kmsKeyId`,
- * `volumeBindingMode: WaitForFirstConsumer`, `allowVolumeExpansion: true`).
- */
-export const GP3_STORAGE_CLASS = 'gp3';
 
 /**
  * Cognito users (e-mail addresses) who administer JupyterHub.

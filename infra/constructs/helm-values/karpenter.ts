@@ -1,14 +1,19 @@
-import { clusterName, karpenterQueueName, WORKLOADS, type EnvironmentConfig } from '../../../config';
+import {
+  clusterName,
+  karpenterQueueName,
+  WORKLOADS,
+  type EnvironmentConfig,
+  restrictedPodSecurityContext,
+  systemPlacement,
+  type PodSecurityContext,
+  type Toleration,
+} from '../../../config';
 import {
   replicasFor,
   resources,
-  restrictedPodSecurityContext,
   serviceAccountValues,
-  systemPlacement,
-  type PodSecurityContext,
   type Resources,
   type ServiceAccountValues,
-  type Toleration,
 } from './common';
 
 /** The values of the Karpenter chart 1.14.1 the kit sets. */

@@ -1,16 +1,16 @@
-import { NAMESPACES, WORKLOADS, teamNamespace, type EnvironmentConfig } from '../../../config';
 import {
-  highAvailability,
-  replicasFor,
-  resources,
+  NAMESPACES,
+  WORKLOADS,
+  teamNamespace,
+  type EnvironmentConfig,
   restrictedContainerSecurityContext,
   restrictedPodSecurityContext,
   systemPlacement,
   type ContainerSecurityContext,
   type PodSecurityContext,
-  type Resources,
   type Toleration,
-} from './common';
+} from '../../../config';
+import { highAvailability, replicasFor, resources, type Resources } from './common';
 
 /** Values of a controller-runtime component of the Spark Operator chart 2.5 (controller or webhook). */
 interface SparkOperatorComponent {
