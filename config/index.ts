@@ -5,6 +5,7 @@ import { parseEnvironments } from './load';
 export * from './assets';
 export * from './aws-regions';
 export * from './contract';
+export * from './dist-layout';
 export * from './environment';
 export * from './images';
 export * from './load';

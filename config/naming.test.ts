@@ -10,9 +10,9 @@ import {
   kmsAliasName,
   roleArn,
   roleName,
-  stackName,
   stateKey,
 } from './naming';
+import { stackName } from './dist-layout';
 
 const env = parseEnvironment({ file: 'config/environments/dev.ts', input: dev });
 

@@ -1,3 +1,4 @@
+import { stackName } from './dist-layout';
 import type { EnvironmentConfig } from './environment';
 
 /**
@@ -76,11 +77,6 @@ export function kmsAliasArn(env: NamingInput): string {
 /** KMS alias of the environment's customer-managed key (aliases are regional). */
 export function kmsAliasName(env: NamingInput): string {
   return `alias/${resourcePrefix(env)}`;
-}
-
-/** Terraform stack id for one lifecycle unit of an environment, e.g. `dev-foundation`. */
-export function stackName(env: Pick<EnvironmentConfig, 'name'>, unit: string): string {
-  return `${env.name}-${unit}`;
 }
 
 /** S3 key of a stack's Terraform state. */

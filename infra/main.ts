@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
+import { DIST_PATHS } from '../config';
 import { environmentsForCli } from '../config/cli';
 import { addEnvironmentStacks } from './app';
 import { costReportMarkdown } from './cost/cost-report';
@@ -20,8 +21,9 @@ app.synth();
 // replace dist/ together with it (a failed synth leaves dist/cost as it was). The cdktf CLI's own output folder has
 // no such sibling, so nothing is written then.
 const outdir = process.env.CDKTF_OUTDIR;
-if (outdir !== undefined && path.basename(outdir) === 'terraform') {
-  const costDir = path.join(path.dirname(outdir), 'cost');
-  fs.mkdirSync(costDir, { recursive: true });
-  for (const env of envs) fs.writeFileSync(path.join(costDir, `${env.name}.md`), costReportMarkdown(env));
+if (outdir !== undefined && path.basename(outdir) === DIST_PATHS.terraform) {
+  fs.mkdirSync(path.join(path.dirname(outdir), DIST_PATHS.cost), { recursive: true });
+  for (const env of envs) {
+    fs.writeFileSync(path.join(path.dirname(outdir), DIST_PATHS.costFile(env.name)), costReportMarkdown(env));
+  }
 }

@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadEnvironments, stackName } from '../config';
+import { DIST_PATHS, loadEnvironments, parseStackName, stackName } from '../config';
 
 const REPO = path.resolve(__dirname, '..');
 const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
-const STACKS_DIR = path.join(REPO, 'dist/terraform/stacks');
+const DIST = path.join(REPO, 'dist');
+const STACKS_DIR = path.join(DIST, DIST_PATHS.terraformStacks);
 
 /** The units of the README's stack table (`| 1 | \`<env>-foundation\` | … |`), in the table's order. */
 function readmeStackOrder(readme: string): string[] {
@@ -18,16 +19,16 @@ function readmeStackOrder(readme: string): string[] {
 
 /** The units `<env>-<unit>` reads through `terraform_remote_state` (cross-stack references included). */
 function remoteStateReads(env: string, unit: string): string[] {
-  const file = path.join(STACKS_DIR, `${env}-${unit}`, 'cdk.tf.json');
+  const file = path.join(DIST, DIST_PATHS.terraformStack(stackName({ name: env }, unit)));
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     data?: { terraform_remote_state?: Record<string, { config: { key: string } }> };
   };
-  return Object.values(json.data?.terraform_remote_state ?? {}).map((state) =>
-    path.posix
-      .basename(state.config.key)
-      .replace(/\.tfstate$/, '')
-      .slice(env.length + 1),
-  );
+  return Object.values(json.data?.terraform_remote_state ?? {}).map((state) => {
+    const read = parseStackName(path.posix.basename(state.config.key).replace(/\.tfstate$/, ''));
+    if (read?.env !== env)
+      throw new Error(`${file}: reads the state ${state.config.key} of another environment`);
+    return read.unit;
+  });
 }
 
 /** The deploy loop of the README (`for stack in … ; do`): the stacks applied from a workstation, in order. */
@@ -44,8 +45,9 @@ describe('README deployment order', () => {
     for (const env of loadEnvironments()) {
       const synthesized = fs
         .readdirSync(STACKS_DIR)
-        .filter((name) => name.startsWith(`${env.name}-`))
-        .map((name) => name.slice(env.name.length + 1))
+        .map(parseStackName)
+        .filter((id) => id?.env === env.name)
+        .map((id) => id?.unit ?? '')
         .sort();
       expect([...order].sort()).toEqual(synthesized);
     }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DIST_DIR, DIST_PATHS } from '../config';
 import { environmentsForCli } from '../config/cli';
 import { pipelinesForCli } from '../config/pipelines/cli';
 import { lineageGraph, renderOpenLineage } from '../config/pipelines/lineage';
@@ -8,9 +9,9 @@ import { setEmbeddedYamlCache } from './constructs/embedded-yaml';
 
 // Entry point of the Kubernetes layer (also what cdk8s.yaml runs): one app per environment, written to
 // <CDK8S_OUTDIR>/<env>/. ENVIRONMENTS, a comma-separated list, limits which environments are synthesized.
-const outdir = process.env.CDK8S_OUTDIR ?? 'dist/k8s';
+const outdir = process.env.CDK8S_OUTDIR ?? path.join(DIST_DIR, DIST_PATHS.k8s);
 // dist/lineage/<env>.json: OpenLineage events of the environment's pipelines (beside k8s/ unless LINEAGE_OUTDIR says).
-const lineageDir = process.env.LINEAGE_OUTDIR ?? path.join(path.dirname(outdir), 'lineage');
+const lineageDir = process.env.LINEAGE_OUTDIR ?? path.join(path.dirname(outdir), DIST_PATHS.lineage);
 const repoRoot = path.resolve(__dirname, '..');
 // Embedded manifests rendered in an earlier run are reused (k8s/constructs/embedded-yaml.ts); .build/ is git-ignored.
 setEmbeddedYamlCache(path.join(repoRoot, '.build', 'embedded-yaml.json'));
@@ -19,7 +20,7 @@ for (const env of environmentsForCli(process.env.ENVIRONMENTS)) {
   synthEnvironment(outdir, { env, pipelines, repoRoot });
   fs.mkdirSync(lineageDir, { recursive: true });
   fs.writeFileSync(
-    path.join(lineageDir, `${env.name}.json`),
+    path.join(lineageDir, path.basename(DIST_PATHS.lineageFile(env.name))),
     renderOpenLineage(lineageGraph(pipelines, env), env),
   );
 }

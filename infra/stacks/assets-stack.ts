@@ -6,7 +6,10 @@ import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
   ETL_IMAGES,
+  DIST_PATHS,
+  distRelative,
   stackName,
+  terraformStackDir,
   LEDGER_FILE,
   bucketName,
   imageContentVersion,
@@ -268,7 +271,8 @@ export class AssetsStack extends EnvironmentStack {
 
     // The platform stack's synthesized source, for the platform runner (cluster stack), which applies it from inside
     // the VPC: content-addressed by the file's SHA-256, which the runner checks before running it.
-    const platformSource = `\${path.module}/../${stackName(env, 'platform')}/cdk.tf.json`;
+    const here = terraformStackDir(this.node.id);
+    const platformSource = `\${path.module}/${distRelative(here, DIST_PATHS.terraformStack(stackName(env, 'platform')))}`;
     const platformKey = `${PLATFORM_SOURCE_PREFIX}\${filesha256("${platformSource}")}/cdk.tf.json`;
     new S3Object(this, 'PlatformSource', {
       bucket,
@@ -287,7 +291,7 @@ export class AssetsStack extends EnvironmentStack {
     // The Argo CD root AppProject and Application (dist/k8s/<env>/<env>-argocd/), which the runner's bootstrap mode
     // applies once: the cluster API is private, so no laptop can.
     const bootstrapKeys = argocdBootstrapFiles(env).map((file, i) => {
-      const source = `\${path.module}/../../../k8s/${env.name}/${env.name}-argocd/${file}`;
+      const source = `\${path.module}/${distRelative(here, DIST_PATHS.k8sChart(env.name, 'argocd'))}/${file}`;
       const key = `${PLATFORM_SOURCE_PREFIX}\${filesha256("${source}")}/${file}`;
       new S3Object(this, `ArgocdBootstrap${i}`, {
         bucket,

@@ -1,5 +1,7 @@
 import type { Construct } from 'constructs';
 import {
+  DIST_DIR,
+  DIST_PATHS,
   GP3_STORAGE_CLASS,
   NAMESPACES,
   NODE_POOLS,
@@ -142,7 +144,7 @@ export class ArgoCdChart extends EnvironmentChart {
         source: {
           repoUrl: env.gitops.repoUrl,
           targetRevision: env.gitops.revision,
-          path: `dist/k8s/${env.name}`,
+          path: `${DIST_DIR}/${DIST_PATHS.k8sEnvironment(env.name)}`,
           directory: {
             recurse: true,
             // This chart's own folder (see the class comment) and the generated pipelines README.

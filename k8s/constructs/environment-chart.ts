@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../../config';
+import { stackName, type EnvironmentConfig } from '../../config';
 
 /** Props of every environment chart. */
 export interface EnvironmentChartProps {
@@ -22,7 +22,7 @@ export abstract class EnvironmentChart extends Chart {
   public readonly env: EnvironmentConfig;
 
   protected constructor(scope: Construct, unit: string, props: EnvironmentChartProps) {
-    super(scope, `${props.env.name}-${unit}`, {
+    super(scope, stackName(props.env, unit), {
       disableResourceNameHashes: true,
       labels: { ...COMMON_LABELS, 'sql-etl-on-eks/environment': props.env.name },
     });
