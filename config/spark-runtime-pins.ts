@@ -10,6 +10,7 @@ import {
   renderRequirementsIn,
   sparkRuntimeViolations,
 } from './spark-runtime';
+import { README_FILE, renderReadmeVersions } from './readme-versions';
 import { ARC_IMAGE, SPARK_RUNTIME } from './versions';
 
 /** One generated file and the content {@link SPARK_RUNTIME} gives it. */
@@ -101,12 +102,27 @@ export function arcPinFiles(repoRoot: string, image: string = ARC_IMAGE.image): 
   });
 }
 
+/**
+ * README.md with its table of platform pins (config/readme-versions.ts); none when the repository has no README (a
+ * test's partial copy).
+ */
+export function readmePinFiles(repoRoot: string): PinnedFile[] {
+  const full = path.join(repoRoot, README_FILE);
+  if (!fs.existsSync(full)) return [];
+  const current = fs.readFileSync(full, 'utf8');
+  return [{ file: README_FILE, current, expected: renderReadmeVersions(current) }];
+}
+
 /** Writes the derived files that differ; returns the paths written (empty when all were current). */
 export function writeSparkRuntimePins(repoRoot: string): string[] {
   const problems = sparkRuntimeViolations();
   if (problems.length > 0) throw new Error(problems.join('\n'));
   const written: string[] = [];
-  for (const f of [...sparkRuntimePinFiles(repoRoot), ...arcPinFiles(repoRoot)]) {
+  for (const f of [
+    ...sparkRuntimePinFiles(repoRoot),
+    ...arcPinFiles(repoRoot),
+    ...readmePinFiles(repoRoot),
+  ]) {
     if (f.current === f.expected) continue;
     fs.mkdirSync(path.dirname(path.join(repoRoot, f.file)), { recursive: true });
     fs.writeFileSync(path.join(repoRoot, f.file), f.expected);
