@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { NODE_POOLS } from './scheduling';
 import { TEAM_JOB_POOLS } from './scheduling';
-import { S3_PREFIXES, type IdentityMechanism, type WorkloadIdentity } from './naming';
+import { S3_PREFIXES, WORKLOADS, type IdentityMechanism, type WorkloadIdentity } from './naming';
 
 /**
  * Teams: several analyst teams share one platform, each with its own job namespace, data, identity, quotas and cost.
@@ -136,15 +136,20 @@ const identity = (
 
 /**
  * The workload identities of a team. The service accounts in its namespace keep the names the shared job namespace
- * uses (`spark-job-runner`, `argo-workflow`), so templates differ only in their namespace; the roles are the team's.
+ * uses (WORKLOADS' `spark-job-runner`, `argo-workflow`), so templates differ only in their namespace; the roles are the team's.
  * Notebook accounts live in JupyterHub's namespace and carry the team name.
  */
 export function teamWorkloads(team: Pick<Team, 'name'>, jupyterNamespace: string): TeamWorkloads {
   const ns = teamNamespace(team);
   return {
     // IRSA: Arc's bundled AWS SDK predates Pod Identity (as for the shared job runner).
-    sparkJobRunner: identity(`team-${team.name}-spark`, ns, 'spark-job-runner', 'irsa'),
-    argoWorkflow: identity(`team-${team.name}-argo`, ns, 'argo-workflow', 'podIdentity'),
+    sparkJobRunner: identity(`team-${team.name}-spark`, ns, WORKLOADS.sparkJobRunner.serviceAccount, 'irsa'),
+    argoWorkflow: identity(
+      `team-${team.name}-argo`,
+      ns,
+      WORKLOADS.argoWorkflow.serviceAccount,
+      'podIdentity',
+    ),
     notebook: identity(`team-${team.name}-notebook`, jupyterNamespace, `jupyter-${team.name}`, 'irsa'),
     notebookReadOnly: identity(
       `team-${team.name}-notebook-ro`,
