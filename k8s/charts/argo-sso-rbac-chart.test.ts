@@ -1,5 +1,4 @@
 import { describe, expect, test } from 'vitest';
-import { argoWorkflowsValues } from '../../infra/constructs/helm-values/argo-workflows';
 import { NAMESPACES } from '../../config';
 import { DEV, pick, synthChart, testApp, type Manifest } from '../testing';
 import {
@@ -64,24 +63,10 @@ describe('ArgoSsoRbacChart', () => {
     ).toEqual([]);
   });
 
-  test('the Argo server delegates SSO RBAC to the team namespaces', () => {
-    const values = argoWorkflowsValues(DEV, { issuerUrl: 'https://issuer', uiUrl: 'https://argo' });
-    expect(values.server.extraEnv).toContainEqual({ name: 'SSO_DELEGATE_RBAC_TO_NAMESPACE', value: 'true' });
-    expect(values.controller.workflowNamespaces).toEqual([
-      'spark-jobs',
-      'team-data-platform',
-      'team-analytics',
-    ]);
-  });
-
-  test('the rules read the groups claim the Argo Workflows values configure, with SSO RBAC on', () => {
-    const values = argoWorkflowsValues(DEV, { issuerUrl: 'https://issuer', uiUrl: 'https://argo' });
-    expect(values.server.sso).toMatchObject({
-      rbac: { enabled: true },
-      customGroupClaimName: 'cognito:groups',
-    });
-    expect(values.server.serviceAccount.name).not.toMatch(/^argo-(admin|engineer|viewer)$/);
-    // Argo exposes the custom claim as `groups`; no rule matches everyone.
+  // The Argo Workflows values' side (SSO RBAC on, the Cognito groups claim, delegation to the team namespaces) is
+  // infra's test (infra/constructs/helm-values/helm-values.test.ts).
+  test('the rules read the groups claim (Argo exposes the custom claim as `groups`)', () => {
+    // No rule matches everyone.
     for (const level of ARGO_SSO_ACCESS_LEVELS) {
       expect(level.rule).toMatch(/^'[a-z-]+' in groups$/);
     }

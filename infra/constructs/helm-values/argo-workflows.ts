@@ -182,8 +182,8 @@ export function argoWorkflowsValues(
       sso: {
         enabled: true,
         issuer: props.issuerUrl,
-        clientId: { name: sso.name, key: 'client-id' },
-        clientSecret: { name: sso.name, key: 'client-secret' },
+        clientId: { name: sso.name, key: 'client-id' satisfies keyof typeof sso.keys },
+        clientSecret: { name: sso.name, key: 'client-secret' satisfies keyof typeof sso.keys },
         redirectUrl: `${props.uiUrl}${ARGO_SSO_CALLBACK_PATH}`,
         // Extra scopes: the Argo server always requests `openid` itself, so listing it again sends it twice.
         scopes: ARGO_SSO_EXTRA_SCOPES,

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { roleArn, secretName, WORKLOADS, restrictedContainerSecurityContext } from '../../../config';
 import { DEV, PROD } from '../../testing';
 import { WEB_UIS } from '../../stacks/edge-stack';
-import { ARGO_SSO_CALLBACK_PATH } from './argo-workflows';
+import { ARGO_SSO_CALLBACK_PATH, argoWorkflowsValues } from './argo-workflows';
 import { fluentBitValues, SPARK_LOG_KEY_FORMAT } from './aws-for-fluent-bit';
 import { highAvailability, IRSA_ANNOTATION, replicasFor, serviceAccountValues, toValuesYaml } from './common';
 import { JUPYTERHUB_CALLBACK_PATH, NOTEBOOK_PROFILES, profileDisplayName } from './jupyterhub';
@@ -11,6 +11,30 @@ import { SPARK_OPERATOR_WORKERS } from './spark-operator';
 import { readCachedUpstream } from '../../../verify/upstream-cache';
 
 describe('helm values', () => {
+  describe('Argo Workflows SSO (the k8s layer binds its RBAC rules to what these configure)', () => {
+    const values = argoWorkflowsValues(DEV, { issuerUrl: 'https://issuer', uiUrl: 'https://argo' });
+
+    test('the Argo server delegates SSO RBAC to the shared job namespace and every team namespace', () => {
+      expect(values.server.extraEnv).toContainEqual({
+        name: 'SSO_DELEGATE_RBAC_TO_NAMESPACE',
+        value: 'true',
+      });
+      expect(values.controller.workflowNamespaces).toEqual([
+        'spark-jobs',
+        'team-data-platform',
+        'team-analytics',
+      ]);
+    });
+
+    test('SSO RBAC is on and reads the Cognito groups claim; the server does not run as an SSO account', () => {
+      expect(values.server.sso).toMatchObject({
+        rbac: { enabled: true },
+        customGroupClaimName: 'cognito:groups',
+      });
+      expect(values.server.serviceAccount.name).not.toMatch(/^argo-(admin|engineer|viewer)$/);
+    });
+  });
+
   test('YAML is deterministic: keys sorted at every level, no folding', () => {
     const long = 'x'.repeat(200);
     expect(toValuesYaml({ b: 1, a: { d: [{ z: 1, y: 2 }], c: long } })).toBe(
