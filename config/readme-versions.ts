@@ -5,6 +5,7 @@ import {
   ATHENA_ENGINE_VERSION,
   CHART_VERSIONS,
   DEFAULT_EKS_VERSION,
+  KARPENTER_AMI_ALIAS,
   REQUIRED_TERRAFORM_VERSION,
   RUNNER_IMAGE,
   RUNNER_TERRAFORM_VERSION,
@@ -51,6 +52,7 @@ export function renderVersionsTable(): string {
     [
       ...charts,
       ...eks,
+      ['Karpenter node AMI', `\`${KARPENTER_AMI_ALIAS}\``, 'EC2NodeClass `amiSelectorTerms`'],
       [
         'Terraform',
         `\`${REQUIRED_TERRAFORM_VERSION}\` (every stack)`,

@@ -140,6 +140,14 @@ export const ADDON_VERSIONS: Readonly<
   },
 };
 
+/**
+ * The AMI every Karpenter node boots: the EKS-optimized Amazon Linux 2023 AMI of the cluster's Kubernetes version, at
+ * a pinned release (`al2023@latest` would roll every node whenever AWS publishes an AMI). Karpenter resolves the
+ * alias through the public SSM parameter of that release; a new release is a deliberate change here (k8s/charts/karpenter-chart.ts reads it), after which
+ * Karpenter replaces the nodes through drift, respecting disruption budgets and `karpenter.sh/do-not-disrupt`.
+ */
+export const KARPENTER_AMI_ALIAS = 'al2023@v20261118';
+
 /** Terraform version every stack needs: S3-native state locking and `removed` blocks (1.7) need 1.10 or later. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10';
 

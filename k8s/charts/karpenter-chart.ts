@@ -11,6 +11,7 @@ import {
   teamPoolName,
   teamTaint,
   type Taint,
+  KARPENTER_AMI_ALIAS,
   kmsAliasArn,
   roleName,
   type NodePoolPlacement,
@@ -37,14 +38,6 @@ import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/envi
 
 /** Name of the one EC2NodeClass every NodePool of the kit launches from. */
 export const NODE_CLASS_NAME = 'default';
-
-/**
- * The AMI every Karpenter node boots: the EKS-optimized Amazon Linux 2023 AMI of the cluster's Kubernetes version, at
- * a pinned release (`al2023@latest` would roll every node whenever AWS publishes an AMI). Karpenter resolves the
- * alias through the public SSM parameter of that release; a new release is a deliberate change here, after which
- * Karpenter replaces the nodes through drift, respecting disruption budgets and `karpenter.sh/do-not-disrupt`.
- */
-export const AMI_ALIAS = 'al2023@v20261118';
 
 /** Root device of the AL2023 EKS AMIs. */
 export const ROOT_DEVICE = '/dev/xvda';
@@ -228,7 +221,7 @@ export class KarpenterChart extends EnvironmentChart {
     new Ec2NodeClass(this, id, {
       metadata: { name },
       spec: {
-        amiSelectorTerms: [{ alias: AMI_ALIAS }],
+        amiSelectorTerms: [{ alias: KARPENTER_AMI_ALIAS }],
         // Karpenter creates and rotates the instance profile of this role (infra creates the role and its access entry).
         role: roleName(env, KARPENTER_NODE_ROLE),
         subnetSelectorTerms: [{ tags: discovery }],
