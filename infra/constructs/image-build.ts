@@ -16,8 +16,8 @@ type NamingInput = Pick<EnvironmentConfig, 'name' | 'prefix' | 'account' | 'regi
 /**
  * Shell that sets `VERSION` to the content version of the build context (the extracted source archive): the first
  * 16 hex digits of the SHA-256 of the `sha256sum` listing of every file, sorted bytewise by `./`-relative path.
- * Same files, same tag, whoever uploads them and however often; `imageContentVersion` (config/images.ts) computes the same value
- * in TypeScript so the k8s layer can pin the tag at synth time from etl/images/<image>/.
+ * Same files, same tag, whoever uploads them and however often; `imageContentVersion` (config/images.ts) computes
+ * the same value in TypeScript so the k8s layer can pin the tag at synth time from etl/images/<image>/.
  */
 const CONTENT_VERSION_COMMAND =
   'VERSION="$(find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"';
