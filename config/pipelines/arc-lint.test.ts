@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../../verify/testing/temp-repo';
 import { loadEnvironments } from '../index';
-import { ARC_MAGICS, lintArcJob, type ArcJobInput } from './arc-lint';
+import { lintArcJob, type ArcJobInput } from './arc-lint';
+import { ARC_MAGICS } from './arc-stages';
 import { loadPipelines } from './load';
 
 const FILE = 'etl/jobs/demo/job.ipynb';

@@ -13,8 +13,6 @@ import {
 import { isRuntimeParameter } from './runtime-parameters';
 import { closest } from './suggest';
 
-export { ARC_IMAGE_STAGE_TYPES, ARC_MAGICS, ARC_STAGE_TYPES } from './arc-stages';
-export { magicArguments } from './arc-notebook';
 export type { ArcJobInput } from './arc-report';
 
 /**

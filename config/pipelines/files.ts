@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** Folder of the pipeline definitions, relative to the repository root. */
-export const PIPELINES_DIR = 'etl/pipelines';
+const PIPELINES_DIR = 'etl/pipelines';
 
 /** Folder job files are relative to. */
 export const JOBS_DIR = 'etl/jobs';

@@ -14,16 +14,8 @@ import { PipelineError, show } from './problems';
 import { resolvePipeline } from './resolve';
 import { setSqlCompileCache } from './sql-compile';
 
-export {
-  JOBS_DIR,
-  PIPELINES_DIR,
-  pipelineFiles,
-  readText,
-  scanPipelineFiles,
-  type PipelineScan,
-} from './files';
-export { PipelineError, formatPath } from './problems';
-export { ASSET_PREFIX } from './resolve';
+export { JOBS_DIR, pipelineFiles } from './files';
+export { PipelineError } from './problems';
 
 /** The problems of one file and, when there are none, its spec. */
 function checkPipeline(

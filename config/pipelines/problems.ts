@@ -20,7 +20,7 @@ export class PipelineError extends Error {
 export type PathKey = string | number;
 
 /** `jobs[2].dependsOn[0]`, `parameters.FOO`, `jobs[0].sparkConf["spark.sql.shuffle.partitions"]`. */
-export function formatPath(keys: readonly PropertyKey[]): string {
+function formatPath(keys: readonly PropertyKey[]): string {
   return keys
     .map((key, i) => {
       if (typeof key === 'number') return `[${key}]`;

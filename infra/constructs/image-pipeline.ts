@@ -23,13 +23,6 @@ import { ServiceRole, type PolicyStatement } from './iam';
 import { BUILD_STEPS, IMAGE_BUILD_TIMEOUT_MINUTES, buildspec, type BuildStep } from './image-build';
 import { ecrRepositoryArn, lifecyclePolicy } from './image-repository';
 
-export {
-  ecrRegistry,
-  ecrRepositoryUri,
-  imageContentVersion,
-  type ImageSourceFile,
-} from '../../config/images';
-
 /** Assets-bucket key the image's source archive is uploaded to; each upload (a new object version) starts a build. */
 export function imageSourceKey(image: string): string {
   return `${S3_PREFIXES.imageSources}${image}/source.zip`;
