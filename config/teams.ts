@@ -110,7 +110,6 @@ export const TeamSchema = z.strictObject({
 });
 
 /** A team as written in the environment file. */
-export type TeamInput = z.input<typeof TeamSchema>;
 /** A validated team with defaults resolved. */
 export type Team = z.output<typeof TeamSchema>;
 

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../../verify/testing/temp-repo';
 import { loadEnvironments } from '../index';
-import { ARC_MAGICS, ARC_STAGE_TYPES, lintArcJob, magicArguments, type ArcJobInput } from './arc-lint';
+import { lintArcJob, type ArcJobInput } from './arc-lint';
+import { ARC_MAGICS } from './arc-stages';
 import { loadPipelines } from './load';
 
 const FILE = 'etl/jobs/demo/job.ipynb';
@@ -88,34 +89,6 @@ describe('valid Arc jobs', () => {
   test('every sample pipeline lints clean, with and without an environment', () => {
     expect(() => loadPipelines(REPO_ROOT)).not.toThrow();
     for (const env of loadEnvironments()) expect(() => loadPipelines(REPO_ROOT, env)).not.toThrow();
-  });
-
-  test('the catalogues know the magics and stage types of the samples', () => {
-    for (const magic of [
-      '%sql',
-      '%sqlvalidate',
-      '%env',
-      '%conf',
-      '%configplugin',
-      '%lifecycleplugin',
-      '%arc',
-    ]) {
-      expect(ARC_MAGICS).toHaveProperty([magic]);
-    }
-    for (const type of [
-      'DelimitedExtract',
-      'ParquetExtract',
-      'DeltaLakeExtract',
-      'TypingTransform',
-      'DeltaLakeLoad',
-    ]) {
-      expect(ARC_STAGE_TYPES).toHaveProperty([type]);
-    }
-    expect(magicArguments('%sql name="Two words" outputView=v sqlParams=a=${X},b=c')).toEqual({
-      name: 'Two words',
-      outputView: 'v',
-      sqlParams: 'a=${X},b=c',
-    });
   });
 });
 

@@ -1,8 +1,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lintJobFile } from './arc-job-file';
+import { lintNotebook } from './arc-notebook';
+import { Report, show, type ArcJobInput } from './arc-report';
+import {
+  ARC_IMAGE_STAGE_TYPES,
+  ARC_STAGE_TYPES,
+  REMOVED_STAGE_TYPES,
+  VIEW_OR_URI,
+  requirementText,
+} from './arc-stages';
 import { isRuntimeParameter } from './runtime-parameters';
-import { parseHoconSync, type HoconResult } from './hocon-sync';
 import { closest } from './suggest';
+
+export type { ArcJobInput } from './arc-report';
 
 /**
  * Lint of Arc jobs (notebooks and HOCON job files), run by the pipeline loader for every arc job so that `make synth`
@@ -28,522 +39,23 @@ import { closest } from './suggest';
  * etl/local/arc-parser.test.ts holds these facts against Arc's own parser on config/pipelines/arc-corpus.
  */
 
-/** Magics arc-jupyter knows; `stage` is the stage type a notebook job turns the cell into. */
-export const ARC_MAGICS: Readonly<Record<string, { readonly stage?: string; readonly job: string }>> = {
-  '%arc': { job: 'a stage object (HOCON)' },
-  '%sql': { stage: 'SQLTransform', job: 'an SQLTransform stage' },
-  '%sqlvalidate': { stage: 'SQLValidate', job: 'an SQLValidate stage' },
-  '%log': { stage: 'LogExecute', job: 'a LogExecute stage' },
-  '%configexecute': { stage: 'ConfigExecute', job: 'a ConfigExecute stage' },
-  '%metadatafilter': { stage: 'MetadataFilterTransform', job: 'a MetadataFilterTransform stage' },
-  '%metadatavalidate': { stage: 'MetadataValidate', job: 'a MetadataValidate stage' },
-  '%configplugin': { job: 'dynamic configuration plugins' },
-  '%lifecycleplugin': { job: 'lifecycle plugins' },
-  '%env': { job: 'ignored (sets variables inside Jupyter only)' },
-  '%conf': { job: 'ignored (Jupyter display settings)' },
-  '%secret': { job: 'ignored (Jupyter only)' },
-  '%schema': { job: 'ignored (Jupyter only)' },
-  '%printschema': { job: 'ignored (Jupyter only)' },
-  '%metadata': { job: 'ignored (Jupyter only)' },
-  '%printmetadata': { job: 'ignored (Jupyter only)' },
-  '%summary': { job: 'ignored (Jupyter only)' },
-  '%cypher': { job: 'ignored (Jupyter only)' },
-  '%version': { job: 'ignored (Jupyter only)' },
-  '%help': { job: 'ignored (Jupyter only)' },
-  '%list': { job: 'ignored (Jupyter only)' },
-};
-
-/** Magic-line arguments Arc consumes itself (the others become stage attributes). */
-const MAGIC_CONTROL_ARGS = [
-  'name',
-  'description',
-  'sqlParams',
-  'outputView',
-  'environments',
-  'numRows',
-  'truncate',
-  'persist',
-  'monospace',
-  'leftAlign',
-  'datasetLabels',
-  'streamingDuration',
-  'showLog',
-];
-
-/** Prefixes by which Arc's notebook reader picks stage cells, in its order of precedence. */
-const STAGE_PREFIXES: readonly [string, string][] = [
-  ['%log', 'LogExecute'],
-  ['%configexecute', 'ConfigExecute'],
-  ['%metadatafilter', 'MetadataFilterTransform'],
-  ['%metadatavalidate', 'MetadataValidate'],
-  ['%sqlvalidate', 'SQLValidate'],
-  ['%sql', 'SQLTransform'],
-];
-
-/** A required attribute, or a list of which exactly one is required. */
-type Requirement = string | readonly string[];
-
-/** What the lint knows about a stage type. */
-interface StageType {
-  /** Required attributes besides `type`, `name` and `environments`. */
-  readonly required: readonly Requirement[];
-  /**
-   * Every attribute Arc accepts, where known from Arc's source; an attribute that is not one of them but close to
-   * one (a typo) is reported. Absent: only the required attributes are checked.
-   */
-  readonly keys?: readonly string[];
-  /** `inputURI` names a SQL file. */
-  readonly sqlFile?: boolean;
-}
-
-const COMMON_KEYS = ['type', 'id', 'name', 'description', 'environments', 'params', 'resolution'];
-const SQL_SOURCE: Requirement = ['inputURI', 'sql'];
-const VIEW_OR_URI: Requirement = ['inputURI', 'inputView'];
-const SCHEMA_SOURCE: Requirement = ['schema', 'schemaURI', 'schemaView'];
-
-/**
- * Arc 4.x stage types (core and the Delta Lake plugin, plus the other tripl-ai plugins) with the attributes their
- * documentation marks required. A plugin class outside this list is written with its fully qualified class name
- * (`com.example.MyStage`) and is not checked beyond `name` and `environments`.
- */
-export const ARC_STAGE_TYPES: Readonly<Record<string, StageType>> = {
-  // Extract
-  AvroExtract: { required: [VIEW_OR_URI, 'outputView'] },
-  BigQueryExtract: { required: ['table', 'outputView'] },
-  BytesExtract: { required: [VIEW_OR_URI, 'outputView'] },
-  CassandraExtract: { required: ['keyspace', 'table', 'outputView'] },
-  DelimitedExtract: {
-    required: [VIEW_OR_URI, 'outputView'],
-    keys: [
-      ...COMMON_KEYS,
-      'inputView',
-      'inputURI',
-      'outputView',
-      'delimiter',
-      'quote',
-      'header',
-      'authentication',
-      'contiguousIndex',
-      'numPartitions',
-      'partitionBy',
-      'persist',
-      'schemaURI',
-      'schemaView',
-      'customDelimiter',
-      'inputField',
-      'basePath',
-      'watermark',
-      'multiLine',
-      'escape',
-    ],
-  },
-  DeltaLakeExtract: {
-    required: ['inputURI', 'outputView'],
-    keys: [
-      ...COMMON_KEYS,
-      'inputURI',
-      'outputView',
-      'numPartitions',
-      'partitionBy',
-      'persist',
-      'options',
-      'authentication',
-      'schemaURI',
-      'schemaView',
-    ],
-  },
-  ElasticsearchExtract: { required: ['input', 'outputView'] },
-  HTTPExtract: { required: [VIEW_OR_URI, 'outputView'] },
-  ImageExtract: { required: ['inputURI', 'outputView'] },
-  JDBCExtract: { required: ['jdbcURL', 'tableName', 'outputView'] },
-  JSONExtract: { required: [VIEW_OR_URI, 'outputView'] },
-  KafkaExtract: { required: ['bootstrapServers', 'topic', 'outputView'] },
-  MetadataExtract: { required: ['inputView', 'outputView'] },
-  MongoDBExtract: { required: ['options', 'outputView'] },
-  ORCExtract: { required: ['inputURI', 'outputView'] },
-  ParquetExtract: {
-    required: ['inputURI', 'outputView'],
-    keys: [
-      ...COMMON_KEYS,
-      'inputURI',
-      'outputView',
-      'authentication',
-      'contiguousIndex',
-      'numPartitions',
-      'partitionBy',
-      'persist',
-      'schemaURI',
-      'schemaView',
-      'basePath',
-      'watermark',
-    ],
-  },
-  RateExtract: { required: ['outputView'] },
-  SASExtract: { required: ['inputURI', 'outputView'] },
-  StatisticsExtract: { required: ['inputView', 'outputView'] },
-  TextExtract: { required: [VIEW_OR_URI, 'outputView'] },
-  XMLExtract: { required: [VIEW_OR_URI, 'outputView'] },
-  // Transform
-  DebeziumTransform: { required: ['inputView', 'outputView', 'schemaURI'] },
-  DiffTransform: { required: ['inputLeftView', 'inputRightView'] },
-  HTTPTransform: { required: ['inputView', 'outputView', 'uri'] },
-  JSONTransform: { required: ['inputView', 'outputView'] },
-  MetadataFilterTransform: {
-    required: [SQL_SOURCE, 'inputView', 'outputView'],
-    keys: [
-      ...COMMON_KEYS,
-      'inputURI',
-      'sql',
-      'inputView',
-      'outputView',
-      'authentication',
-      'persist',
-      'sqlParams',
-      'numPartitions',
-      'partitionBy',
-    ],
-    sqlFile: true,
-  },
-  MetadataTransform: { required: ['inputView', 'outputView', SCHEMA_SOURCE] },
-  MLTransform: { required: ['inputURI', 'inputView', 'outputView'] },
-  SimilarityJoinTransform: {
-    required: ['leftView', 'rightView', 'leftFields', 'rightFields', 'outputView'],
-  },
-  SQLTransform: {
-    required: [SQL_SOURCE, 'outputView'],
-    keys: [
-      ...COMMON_KEYS,
-      'inputURI',
-      'sql',
-      'outputView',
-      'authentication',
-      'persist',
-      'sqlParams',
-      'numPartitions',
-      'partitionBy',
-    ],
-    sqlFile: true,
-  },
-  TensorFlowServingTransform: { required: ['inputView', 'outputView', 'uri'] },
-  TypingTransform: {
-    required: ['inputView', 'outputView', SCHEMA_SOURCE],
-    keys: [
-      ...COMMON_KEYS,
-      'schema',
-      'schemaURI',
-      'schemaView',
-      'inputView',
-      'outputView',
-      'authentication',
-      'failMode',
-      'persist',
-      'numPartitions',
-      'partitionBy',
-    ],
-  },
-  // Load
-  AvroLoad: { required: ['inputView', 'outputURI'] },
-  AzureEventHubsLoad: { required: ['inputView', 'namespaceName', 'eventHubName'] },
-  BigQueryLoad: { required: ['inputView', 'table'] },
-  CassandraLoad: { required: ['inputView', 'keyspace', 'table'] },
-  ConsoleLoad: { required: ['inputView'] },
-  DelimitedLoad: { required: ['inputView', 'outputURI'] },
-  DeltaLakeLoad: {
-    required: ['inputView', 'outputURI'],
-    keys: [
-      ...COMMON_KEYS,
-      'inputView',
-      'outputURI',
-      'authentication',
-      'numPartitions',
-      'partitionBy',
-      'saveMode',
-      'replaceWhere',
-      'mergeSchema',
-      'overwriteSchema',
-      'outputMode',
-      'checkpointLocation',
-      'options',
-      'generateSymlinkManifest',
-    ],
-  },
-  DeltaLakeMergeLoad: {
-    required: ['inputView', 'outputURI', 'condition'],
-    keys: [
-      ...COMMON_KEYS,
-      'inputView',
-      'outputURI',
-      'createTableIfNotExists',
-      'authentication',
-      'generateSymlinkManifest',
-      'condition',
-      'whenMatchedDeleteFirst',
-      'whenNotMatchedByTargetInsert',
-      'whenNotMatchedBySourceDelete',
-      'whenMatchedUpdate',
-      'whenMatchedDelete',
-      'partitionBy',
-      'numPartitions',
-    ],
-  },
-  ElasticsearchLoad: { required: ['inputView', 'output'] },
-  HTTPLoad: { required: ['inputView', 'outputURI'] },
-  JDBCLoad: { required: ['inputView', 'jdbcURL', 'tableName'] },
-  JSONLoad: { required: ['inputView', 'outputURI'] },
-  KafkaLoad: { required: ['inputView', 'bootstrapServers', 'topic'] },
-  MongoDBLoad: { required: ['inputView', 'options'] },
-  ORCLoad: { required: ['inputView', 'outputURI'] },
-  ParquetLoad: {
-    required: ['inputView', 'outputURI'],
-    keys: [
-      ...COMMON_KEYS,
-      'inputView',
-      'outputURI',
-      'authentication',
-      'numPartitions',
-      'partitionBy',
-      'saveMode',
-    ],
-  },
-  TextLoad: { required: ['inputView', 'outputURI'] },
-  XMLLoad: { required: ['inputView', 'outputURI'] },
-  // Execute
-  BigQueryExecute: { required: [SQL_SOURCE] },
-  CassandraExecute: { required: [SQL_SOURCE] },
-  ConfigExecute: {
-    required: [SQL_SOURCE],
-    keys: [...COMMON_KEYS, 'inputURI', 'sql', 'authentication', 'sqlParams', 'outputView', 'persist'],
-    sqlFile: true,
-  },
-  ControlFlowExecute: { required: [SQL_SOURCE], sqlFile: true },
-  HTTPExecute: { required: ['uri'] },
-  JDBCExecute: { required: [SQL_SOURCE, 'jdbcURL'], sqlFile: true },
-  KafkaCommitExecute: { required: ['inputView', 'bootstrapServers', 'groupID'] },
-  LogExecute: {
-    required: [SQL_SOURCE],
-    keys: [...COMMON_KEYS, 'inputURI', 'sql', 'authentication', 'sqlParams'],
-    sqlFile: true,
-  },
-  PipelineExecute: { required: ['uri'] },
-  // Validate
-  EqualityValidate: { required: ['leftView', 'rightView'] },
-  MetadataValidate: {
-    required: ['inputView', SQL_SOURCE],
-    keys: [...COMMON_KEYS, 'inputURI', 'sql', 'inputView', 'authentication', 'sqlParams'],
-    sqlFile: true,
-  },
-  SQLValidate: {
-    required: [SQL_SOURCE],
-    keys: [...COMMON_KEYS, 'inputURI', 'sql', 'authentication', 'sqlParams'],
-    sqlFile: true,
-  },
-};
-
-/**
- * The stage types the pinned runtime image can run: Arc 4.2.0's own (its META-INF/services list of pipeline stage
- * plugins) and the two of the Delta Lake plugin 3.1.0 it bundles. Every other type of {@link ARC_STAGE_TYPES} needs a
- * plugin jar the image does not contain, and Arc stops the job with "No plugins found with name …".
- */
-export const ARC_IMAGE_STAGE_TYPES: readonly string[] = [
-  'ConfigExecute',
-  'ControlFlowExecute',
-  'HTTPExecute',
-  'JDBCExecute',
-  'LogExecute',
-  'PipelineExecute',
-  'AvroExtract',
-  'BytesExtract',
-  'DelimitedExtract',
-  'HTTPExtract',
-  'ImageExtract',
-  'JDBCExtract',
-  'JSONExtract',
-  'MetadataExtract',
-  'ORCExtract',
-  'ParquetExtract',
-  'RateExtract',
-  'StatisticsExtract',
-  'TextExtract',
-  'AvroLoad',
-  'ConsoleLoad',
-  'DelimitedLoad',
-  'HTTPLoad',
-  'JDBCLoad',
-  'JSONLoad',
-  'ORCLoad',
-  'ParquetLoad',
-  'TextLoad',
-  'DiffTransform',
-  'HTTPTransform',
-  'JSONTransform',
-  'MetadataFilterTransform',
-  'MetadataTransform',
-  'MLTransform',
-  'SimilarityJoinTransform',
-  'SQLTransform',
-  'TensorFlowServingTransform',
-  'TypingTransform',
-  'EqualityValidate',
-  'MetadataValidate',
-  'SQLValidate',
-  'DeltaLakeExtract',
-  'DeltaLakeLoad',
-];
-
-/** Types that existed in Arc or its plugins but were removed, with what to write instead. */
-const REMOVED_STAGE_TYPES: Readonly<Record<string, string>> = {
-  DeltaLakeMergeLoad:
-    'was removed in the Delta Lake plugin 3.x (the image bundles 3.1.0); write the merge as a %sql cell ' +
-    'with MERGE INTO delta.`<path>` USING <view> … (Delta Lake SQL is enabled in the SparkApplication)',
-};
-
-/** One Arc job file as the loader sees it. */
-export interface ArcJobInput {
-  /** Repository root (to check referenced files). */
-  readonly repoRoot: string;
-  /** The job file, relative to the repository root (etl/jobs/…). */
-  readonly file: string;
-  readonly text: string;
-  /** Pipeline and job parameters merged, names as written (with or without `ETL_CONF_`), values as written. */
-  readonly parameters: Readonly<Record<string, string>>;
-  /** The Arc environments the job runs in (every stage must list each); empty: not checked. */
-  readonly environments: readonly string[];
-  /** Why those environments, for messages: "job 'x' sets environment: production". */
-  readonly environmentReason: string;
-  /** Appended to every problem: which pipeline job runs the file. */
-  readonly context: string;
-}
-
-function show(value: unknown): string {
-  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
-  return text === undefined ? 'missing' : text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function requirementText(requirement: Requirement): string {
-  return typeof requirement === 'string' ? `'${requirement}'` : requirement.map((r) => `'${r}'`).join(' or ');
-}
-
-/** A `${…}` substitution of a HOCON text, found by the parser's tokenizer (so quoted strings are skipped). */
-interface Substitution {
-  readonly name: string;
-  readonly optional: boolean;
-  readonly line: number;
-}
-
-interface HoconToken {
-  readonly type: symbol;
-  readonly value: string;
-  readonly line: number;
-  readonly quoted: boolean;
-}
-
-/* eslint-disable @typescript-eslint/no-require-imports -- the parser ships CommonJS without types */
-const { Tokenizer } = require('@pushcorn/hocon-parser/lib/core/Tokenizer') as {
-  Tokenizer: new () => { tokenize(text: string, strict: boolean): HoconToken[] };
-};
-const { Token } = require('@pushcorn/hocon-parser/lib/core/Token') as {
-  Token: { TYPE: Record<'SUBSTITUTION' | 'VALUE' | 'CLOSE_CURLY', symbol> };
-};
-/* eslint-enable @typescript-eslint/no-require-imports */
-
-/** Substitutions and `include` statements of a HOCON text; undefined when it does not even tokenize. */
-function scan(text: string): { substitutions: Substitution[]; includes: number[] } | undefined {
-  let tokens: HoconToken[];
-  try {
-    tokens = new Tokenizer().tokenize(text, true);
-  } catch {
-    return undefined;
-  }
-  const substitutions: Substitution[] = [];
-  const includes: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token.type === Token.TYPE.VALUE && !token.quoted && /^(include|require)$/.test(token.value)) {
-      includes.push(token.line);
-    }
-    if (token.type !== Token.TYPE.SUBSTITUTION) continue;
-    const parts: string[] = [];
-    let j = i + 1;
-    for (; j < tokens.length && tokens[j].type !== Token.TYPE.CLOSE_CURLY; j++) parts.push(tokens[j].value);
-    substitutions.push({ name: parts.join('').trim(), optional: token.value === '${?', line: token.line });
-    i = j;
-  }
-  return { substitutions, includes };
-}
-
-/** A scope in which every substitution resolves to its own `${NAME}` text, so the stage object keeps it visible. */
-function placeholderScope(substitutions: readonly Substitution[]): Record<string, unknown> {
-  const scope: Record<string, unknown> = {};
-  for (const { name } of substitutions) {
-    const keys = name.split('.');
-    let node = scope;
-    keys.slice(0, -1).forEach((key) => {
-      if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
-      node = node[key] as Record<string, unknown>;
-    });
-    node[keys[keys.length - 1]] ??= `\${${name}}`;
-  }
-  return scope;
-}
-
-/**
- * Arc's magic-line parser (ConfigUtils.parseArgs of Arc 4.2.0, the same in 3.7.0): the line is split on whitespace
- * that is followed by an even number of double quotes up to the end of the line with no single quote outside them,
- * tokens starting with `%` are dropped, each other token is split on its first single `=` (not at the end), and a
- * pair's value loses one leading and one trailing double quote and is trimmed. So a `'` outside double quotes
- * glues everything before it into the `%magic` token, and those arguments are lost.
- */
-export function magicArguments(line: string): Record<string, string> {
-  const args: Record<string, string> = {};
-  for (const token of line.split(/\s(?=(?:[^"']*"[^"]*")*[^"']*$)/)) {
-    if (token.startsWith('%')) continue;
-    const pair = splitPair(token);
-    if (pair === undefined) continue;
-    args[pair[0]] = pair[1].replace(/^"/, '').replace(/"$/, '').trim();
-  }
-  return args;
-}
-
-/** Arc's `split("=(?!=)(?!$)", 2)`: at the first `=` not followed by `=` and not at the end. */
-function splitPair(token: string): [string, string] | undefined {
-  const eq = token.search(/=(?!=)(?!$)/);
-  return eq < 0 ? undefined : [token.slice(0, eq), token.slice(eq + 1)];
-}
-
-/** Arc's `sqlParams` reading: parseArgs over the value with commas turned into spaces. */
-function sqlParamPairs(value: string): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (const token of value.replace(/,/g, ' ').split(/\s(?=(?:[^"']*"[^"]*")*[^"']*$)/)) {
-    if (token.startsWith('%')) continue;
-    const pair = splitPair(token);
-    if (pair !== undefined) pairs.push(pair);
-  }
-  return pairs;
-}
-
 /** Escapes a string for use inside a regular expression. */
 function regexText(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Collects problems of one job file. */
-class Report {
-  readonly lines: string[] = [];
-  constructor(private readonly input: ArcJobInput) {}
-
-  add(where: string, text: string): void {
-    this.lines.push(`${this.input.file}: ${where}: ${text} (${this.input.context})`);
-  }
-}
-
-class ArcLint {
-  private readonly report: Report;
+/**
+ * The lint of one job file. Its readers (arc-notebook.ts, arc-job-file.ts) report through it and hand it the stage
+ * objects and plugins they find.
+ */
+export class ArcLint {
+  readonly report: Report;
   /** `%env` cells and the names they set: Jupyter-only values the job will not have. */
-  private readonly envCells = new Map<string, number>();
+  readonly envCells = new Map<string, number>();
   /** The stages as parsed, for {@link parseArcJob}. */
   readonly stages: ArcStage[] = [];
 
-  constructor(private readonly input: ArcJobInput) {
+  constructor(readonly input: ArcJobInput) {
     this.report = new Report(input);
   }
 
@@ -551,10 +63,10 @@ class ArcLint {
     this.parameterValues();
     const ext = path.extname(this.input.file).toLowerCase();
     if (ext !== '.ipynb') {
-      this.jobFile();
+      lintJobFile(this);
       return this.report.lines;
     }
-    this.notebook();
+    lintNotebook(this);
     // Magic cells are checked before the stage objects are parsed; report in cell order (the sort is stable).
     const cellOf = (line: string) => Number(/^[^:]+: cell (\d+)/.exec(line)?.[1] ?? -1);
     return [...this.report.lines].sort((a, b) => cellOf(a) - cellOf(b));
@@ -578,192 +90,13 @@ class ArcLint {
     }
   }
 
-  // ---- notebooks ----
-
-  private notebook(): void {
-    let notebook: unknown;
-    try {
-      notebook = JSON.parse(this.input.text);
-    } catch (error) {
-      this.report.add(
-        '(top level)',
-        `is not valid notebook JSON (${error instanceof Error ? error.message : String(error)}); ` +
-          'save it again from Jupyter, or fix the JSON',
-      );
-      return;
-    }
-    const cells = (notebook as { cells?: unknown }).cells;
-    if (!Array.isArray(cells)) {
-      this.report.add('cells', 'missing; a notebook needs a cells list (save it again from Jupyter)');
-      return;
-    }
-    const code = cells
-      .map((cell: unknown, index) => ({ cell: cell as { cell_type?: unknown; source?: unknown }, index }))
-      .filter(({ cell }) => cell?.cell_type === 'code')
-      .map(({ cell, index }) => ({
-        index,
-        // Arc: source lines joined, trimmed, one trailing comma dropped.
-        text: (Array.isArray(cell.source)
-          ? cell.source.join('')
-          : typeof cell.source === 'string'
-            ? cell.source
-            : ''
-        )
-          .trim()
-          .replace(/,$/, ''),
-      }))
-      .filter(({ text }) => text !== '');
-    if (code.length === 0) return;
-    const kernel = (notebook as { metadata?: { kernelspec?: { name?: unknown } } }).metadata?.kernelspec
-      ?.name;
-    if (kernel !== 'arc') {
-      this.report.add(
-        'metadata.kernelspec.name',
-        `${show(kernel)}: Arc runs only notebooks of its own kernel ('arc') and rejects this one; ` +
-          'create the notebook with the Arc kernel in JupyterHub (or set metadata.kernelspec.name to arc)',
-      );
-      return;
-    }
-    for (const { index, text } of code) {
-      const first = text.split('\n')[0];
-      if (first.startsWith('%') && first.trim().toLowerCase().startsWith('%env')) {
-        for (const name of Object.keys(magicArguments(text.replace(/\n/g, ' '))))
-          this.envCells.set(name, index);
-      }
-    }
-    const objects: { where: string; text: string; magic?: string }[] = [];
-    for (const { index, text } of code) {
-      const where = `cell ${index}`;
-      const [first, ...rest] = text.split('\n');
-      if (!first.startsWith('%')) {
-        objects.push({ where, text });
-        continue;
-      }
-      const magic = first.split(/\s/)[0];
-      const lower = magic.toLowerCase();
-      const known = ARC_MAGICS[lower];
-      if (known === undefined) {
-        this.unknownMagic(where, magic);
-        continue;
-      }
-      if (lower === '%arc') objects.push({ where, text: rest.join('\n'), magic });
-      else if (lower === '%configplugin' || lower === '%lifecycleplugin') {
-        objects.push({ where, text: `[${rest.join('\n')}]`, magic });
-      } else if (known.stage !== undefined)
-        this.magicStage(where, magic, known.stage, first, rest.join('\n'));
-    }
-    const parsed = this.parse(objects);
-    parsed.forEach((value, i) => {
-      const { where, magic } = objects[i];
-      if (value === undefined) return;
-      if (magic !== undefined && magic.toLowerCase() !== '%arc') {
-        const kind = magic.toLowerCase() === '%configplugin' ? 'configuration' : 'lifecycle';
-        (Array.isArray(value) ? value : [value]).forEach((plugin, k) =>
-          this.plugin(`${where} (${magic} plugin ${k})`, plugin, kind),
-        );
-      } else {
-        this.stage(where, value);
-      }
-    });
-  }
-
-  private unknownMagic(where: string, magic: string): void {
-    const guess = closest(magic, Object.keys(ARC_MAGICS));
-    const lower = magic.toLowerCase();
-    const runsAs = STAGE_PREFIXES.find(([prefix]) => lower.startsWith(prefix));
-    const effect =
-      runsAs === undefined
-        ? lower.startsWith('%arc')
-          ? 'Arc would read the cell as a stage object'
-          : 'Arc would ignore the cell when the job runs'
-        : runsAs[1] === 'SQLTransform'
-          ? 'Arc would run the cell as plain SQL and never fail on it'
-          : `Arc would run the cell as a ${runsAs[1]} stage`;
-    this.report.add(
-      where,
-      `magic '${magic}' is unknown; ${guess === undefined ? '' : `did you mean '${guess}'? `}${effect} ` +
-        `(known magics: ${Object.keys(ARC_MAGICS).join(', ')})`,
-    );
-  }
-
-  /** A `%sql`-style cell: checks the magic line and the inline SQL as Arc's notebook reader builds the stage. */
-  private magicStage(where: string, magic: string, type: string, line: string, sql: string): void {
-    const args = magicArguments(line);
-    this.stages.push({ where, type, attributes: args, sql });
-    const name = args.name ?? `notebook ${where}`;
-    const label = `${magic} stage '${name}'`;
-    if (/'/.test(line.replace(/"[^"]*"/g, '')) && Object.keys(args).length < line.split(/\s+/).length - 1) {
-      this.report.add(
-        where,
-        `${label}: the magic line has a single quote (') outside double quotes, so Arc's argument parser glues ` +
-          'the arguments before it to the magic and drops them (name, environments, sqlParams, outputView are ' +
-          'lost and the stage is skipped or fails); remove the quote or put that value in double quotes',
-      );
-    }
-    if (args.environments === undefined) {
-      this.report.add(
-        where,
-        `${label} has no environments= argument, so Arc gives it environments [""] and silently skips it; ` +
-          `add environments=${this.input.environments.length > 0 ? this.input.environments.join(',') : 'production,test'} to the magic line`,
-      );
-    } else {
-      this.checkEnvironments(where, label, args.environments.split(','), `environments=${args.environments}`);
-    }
-    const spec = ARC_STAGE_TYPES[type];
-    if (spec.required.includes('outputView') && (args.outputView ?? '') === '') {
-      this.report.add(
-        where,
-        `${label} has no outputView= argument; ${type} must name the view it creates: add outputView=<view> ` +
-          'to the magic line',
-      );
-    }
-    if (sql.trim() === '') {
-      this.report.add(where, `${label} has no SQL after the magic line; write the statement below it`);
-    }
-    // Other arguments become stage attributes (quoted strings), which the stage type must declare.
-    for (const key of Object.keys(args)) {
-      if (MAGIC_CONTROL_ARGS.includes(key) || (spec.keys?.includes(key) ?? false)) continue;
-      const guess = closest(key, [...MAGIC_CONTROL_ARGS, ...(spec.keys ?? [])], { limit: 2 });
-      this.report.add(
-        where,
-        `${label}: argument '${key}' is not one Arc reads from a magic line, so Arc passes it on as a stage ` +
-          `attribute "${key}", which ${type} does not have: Arc rejects the job` +
-          (guess === undefined ? '; remove it' : `; did you mean '${guess}'?`),
-      );
-    }
-    const declared = new Map<string, string>();
-    for (const piece of (args.sqlParams ?? '').split(',').filter((p) => p !== '')) {
-      if (splitPair(piece) === undefined) {
-        this.report.add(
-          where,
-          `${label}: sqlParams entry ${show(piece)} is not key=value, so Arc drops it; write ` +
-            'sqlParams=key=value,key2=value2',
-        );
-      }
-    }
-    for (const [key, value] of sqlParamPairs(args.sqlParams ?? '')) {
-      declared.set(key, value);
-      const reference = /^\$\{(\??)([^}]*)\}$/.exec(value.trim());
-      if (reference !== null) {
-        this.checkSupplied(where, reference[2], reference[1] === '?', `sqlParams ${key}=${value}`);
-      } else if (value.includes('${')) {
-        this.report.add(
-          where,
-          `${label}: sqlParams ${key}=${value} is quoted verbatim by Arc, so ${'${…}'} in it is never ` +
-            `substituted; make the value a single reference, e.g. ${key}=\${ETL_CONF_NAME}, and build the rest in SQL`,
-        );
-      }
-    }
-    this.checkSqlPlaceholders(where, label, sql, declared, 'the cell');
-  }
-
   /**
    * Arc's parameter injection (SQLUtils.injectParameters): every declared key must occur in the SQL as
    * `${key}` (optionally `${key=anything}`), else Arc fails with "No placeholder found"; after replacing them, any
    * `${word}` or `${word=…}` left fails the job ("No replacement value found"). `${x=default}` is therefore not a
    * default: it fails unless x is declared.
    */
-  private checkSqlPlaceholders(
+  checkSqlPlaceholders(
     where: string,
     label: string,
     sql: string,
@@ -809,100 +142,8 @@ class ArcLint {
     }
   }
 
-  // ---- job files ----
-
-  private jobFile(): void {
-    const [root] = this.parse([{ where: '(top level)', text: this.input.text }]);
-    if (root === undefined) return;
-    if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-      this.report.add(
-        '(top level)',
-        'an Arc job file is an object with a stages list; write { "stages": [ … ] }',
-      );
-      return;
-    }
-    const doc = root as Record<string, unknown>;
-    const stages = doc.stages;
-    if (!Array.isArray(stages)) {
-      const guess = closest('stages', Object.keys(doc), { limit: 2 });
-      this.report.add(
-        'stages',
-        `${stages === undefined ? 'missing' : `${show(stages)} is not a list`}; an Arc job file lists its ` +
-          `stages under "stages": [ … ]${guess !== undefined && guess !== 'stages' ? ` (found '${guess}')` : ''}`,
-      );
-    } else {
-      stages.forEach((stage, i) => this.stage(`stages[${i}]`, stage));
-    }
-    const plugins = doc.plugins as Record<string, unknown> | undefined;
-    for (const kind of ['config', 'lifecycle'] as const) {
-      const list = plugins?.[kind];
-      if (Array.isArray(list)) {
-        list.forEach((plugin, i) =>
-          this.plugin(`plugins.${kind}[${i}]`, plugin, kind === 'config' ? 'configuration' : 'lifecycle'),
-        );
-      }
-    }
-  }
-
-  // ---- HOCON ----
-
-  /**
-   * Parses HOCON objects (cells or the job file) with every substitution kept as its `${NAME}` text, after checking
-   * that each is supplied. Returns undefined for texts with a syntax error (reported).
-   */
-  private parse(objects: readonly { where: string; text: string }[]): unknown[] {
-    const scans = objects.map(({ where, text }) => {
-      const found = scan(text);
-      if (found === undefined) return undefined;
-      for (const line of found.includes) {
-        this.report.add(
-          where,
-          `line ${line}: include is not supported: Arc reads the job from one uploaded file, so an included ` +
-            'file is not there (and an optional include is dropped silently); inline its content',
-        );
-      }
-      return found;
-    });
-    // A text with an include is not parsed: the parser would read the included file (or URL) from this machine.
-    const parseable = objects.flatMap((_, i) => (scans[i]?.includes.length === 0 ? [i] : []));
-    const parsed = parseHoconSync(
-      parseable.map((i) => ({ text: objects[i].text, scope: placeholderScope(scans[i]!.substitutions) })),
-    );
-    const results = objects.map((_, i): HoconResult | undefined => {
-      const k = parseable.indexOf(i);
-      return k < 0 ? undefined : parsed[k];
-    });
-    return results.map((result, i) => {
-      const { where } = objects[i];
-      if (scans[i] !== undefined && scans[i].includes.length > 0) return undefined;
-      if (result === undefined || !result.ok) {
-        const at =
-          result?.ok === false && result.line !== undefined
-            ? `line ${result.line}, column ${result.column}`
-            : '';
-        const of = where === '(top level)' ? '' : ' of the cell';
-        this.report.add(
-          where,
-          `${at === '' ? '' : `${at}${of}: `}HOCON syntax error: ${result?.ok === false ? result.message : 'cannot be read'}; ` +
-            (where === '(top level)'
-              ? 'check brackets, quotes and commas'
-              : 'a cell without a magic holds one stage object { … }; check brackets, quotes and commas, or start ' +
-                'the cell with a magic such as %sql'),
-        );
-        return undefined;
-      }
-      const root = result.value;
-      for (const sub of scans[i]?.substitutions ?? []) {
-        const head = sub.name.split('.')[0];
-        const defined = where === '(top level)' && root !== null && typeof root === 'object' && head in root;
-        if (!defined) this.checkSupplied(where, sub.name, sub.optional, `line ${sub.line}`);
-      }
-      return root;
-    });
-  }
-
   /** A `${NAME}` the job uses must be supplied by a parameter or the runtime. */
-  private checkSupplied(where: string, name: string, optional: boolean, at: string): void {
+  checkSupplied(where: string, name: string, optional: boolean, at: string): void {
     if (optional) return;
     const { parameters } = this.input;
     if (name.startsWith('ETL_CONF_')) {
@@ -930,9 +171,7 @@ class ArcLint {
     );
   }
 
-  // ---- stages ----
-
-  private stage(where: string, value: unknown): void {
+  stage(where: string, value: unknown): void {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       const type = (value as Record<string, unknown>).type;
       this.stages.push({
@@ -1018,7 +257,7 @@ class ArcLint {
     }
   }
 
-  private plugin(where: string, value: unknown, kind: string): void {
+  plugin(where: string, value: unknown, kind: string): void {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       this.report.add(
         where,
@@ -1053,7 +292,7 @@ class ArcLint {
   }
 
   /** Arc skips, without failing, every stage whose environments miss the job's environment. */
-  private checkEnvironments(where: string, label: string, listed: readonly string[], written: string): void {
+  checkEnvironments(where: string, label: string, listed: readonly string[], written: string): void {
     for (const env of this.input.environments) {
       if (listed.includes(env)) continue;
       this.report.add(

@@ -225,26 +225,6 @@ describe('mistakes, each with the field and the fix', () => {
       problems([{ not_null: 'id' }], {}, [{ id: 'orders-tests', runtime: 'sql', file: 'dt/table.sql' }]),
     ).toMatch(/jobs\[0\]\.tests: make a step named 'orders-tests', which is also a job id/);
   });
-
-  test("the tests step's SparkApplication name counts against the 63-character budget", () => {
-    // A 32-character pipeline name: 32 + 11 (Argo's run suffix) + 1 + id ≤ 63 leaves 19 for a job id, 13 with
-    // '-tests' after it.
-    const name = 'data-tests-budget-check-pipeline';
-    const text = (id: string, tests: unknown[]) =>
-      stringify({
-        name,
-        description: 'd',
-        owner: 'data-platform',
-        jobs: [{ id, runtime: 'sql', file: 'dt/orders.sql', tests }],
-      });
-    const parse = (id: string, tests: unknown[]) => () =>
-      parsePipeline(`etl/pipelines/${name}.yaml`, text(id, tests), repo);
-    expect(parse('o'.repeat(15), [])).not.toThrow();
-    expect(parse('o'.repeat(13), [{ not_null: 'id' }])).not.toThrow();
-    expect(parse('o'.repeat(15), [{ not_null: 'id' }])).toThrow(
-      /jobs\[0\]\.id: 'o{15}' \(15 characters\) with data tests makes the SparkApplication name .* longer than Kubernetes' 63 characters; shorten the job id to at most 13 characters/,
-    );
-  });
 });
 
 test('the JSON Schema editors use knows the kinds of test', () => {

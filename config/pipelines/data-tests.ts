@@ -1,5 +1,6 @@
 import type { DataTest, DataTestKind, DatasetAddress } from './model';
 import { parseDeclaredDataset } from './lineage';
+import { unsuppliedParameter } from './runtime-parameters';
 import { DATA_TEST_KINDS, parseMaxAge, type DataTestDocument } from './schema';
 import { addressKey, compileSql } from './sql-compile';
 import { closest } from './suggest';
@@ -284,12 +285,7 @@ export function buildDataTests(
       if (text === undefined) continue;
       for (const missing of new Set(unknownPlaceholders(text, values))) {
         const guess = closest(missing, Object.keys(values));
-        add(
-          path,
-          `uses \${${missing}}, which neither the pipeline, the job nor the runtime supplies; ` +
-            `${guess === undefined ? '' : `did you mean \${${guess}}? Otherwise `}add ${missing}: <value> under the ` +
-            "job's or the pipeline's parameters",
-        );
+        add(path, unsuppliedParameter(missing, guess));
       }
       if (text.includes('{{')) {
         add(

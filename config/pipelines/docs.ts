@@ -1,6 +1,7 @@
 import cronstrue from 'cronstrue';
 import type { EnvironmentConfig } from '../environment';
 import { SPARK_RUNTIME } from '../versions';
+import { gateStepId } from './invocation';
 import { lineageGraph, renderLineageSection } from './lineage';
 import type { JobSpec, PipelineSpec, Schedule, SparkResources } from './model';
 import { PER_RUN_PARAMETERS, runtimeParameters } from './runtime-parameters';
@@ -82,9 +83,9 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   ];
 }
 
-/** Mermaid node id of a job; prefixed so ids such as 'end' cannot clash with Mermaid keywords. */
-function nodeId(job: JobSpec): string {
-  return `job_${job.id.replace(/-/g, '_')}`;
+/** Mermaid node id of a job or step; prefixed so ids such as 'end' cannot clash with Mermaid keywords. */
+function nodeId(step: string): string {
+  return `job_${step.replace(/-/g, '_')}`;
 }
 
 function testCount(job: JobSpec): number {
@@ -96,23 +97,23 @@ function testCount(job: JobSpec): number {
  * hexagon after it, which its dependents wait for (as in the WorkflowTemplate).
  */
 export function renderPipelineDiagram(pipeline: PipelineSpec): string[] {
-  const gate = (job: JobSpec) => (testCount(job) > 0 ? `${nodeId(job)}_tests` : nodeId(job));
+  const gate = (job: JobSpec) => nodeId(gateStepId(job));
   return [
     '```mermaid',
     'flowchart LR',
     ...pipeline.jobs.flatMap((job) => [
-      `  ${nodeId(job)}["${job.id}<br/>${job.runtime}"]`,
+      `  ${nodeId(job.id)}["${job.id}<br/>${job.runtime}"]`,
       ...(testCount(job) > 0
         ? [
             `  ${gate(job)}{{"${job.id}-tests<br/>${testCount(job)} data tests"}}`,
-            `  ${nodeId(job)} --> ${gate(job)}`,
+            `  ${nodeId(job.id)} --> ${gate(job)}`,
           ]
         : []),
     ]),
     ...pipeline.jobs.flatMap((job) =>
       job.dependsOn.map((dep) => {
         const from = pipeline.jobs.find((j) => j.id === dep);
-        return `  ${from === undefined ? dep : gate(from)} --> ${nodeId(job)}`;
+        return `  ${from === undefined ? dep : gate(from)} --> ${nodeId(job.id)}`;
       }),
     ),
     '```',

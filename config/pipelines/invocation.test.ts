@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { jobInvocation, type InvocationValues } from './invocation';
+import { gateStepId, jobInvocation, type InvocationValues } from './invocation';
 import type { JobSpec, PipelineSpec } from './model';
 import { SIZE_PRESETS } from './presets';
 
@@ -111,5 +111,20 @@ describe('jobInvocation', () => {
     expect(() => jobInvocation(pipeline([j]), j, LOCAL)).toThrow(
       /runtime pyspark runs exactly one file, got 2/,
     );
+  });
+});
+
+describe('gateStepId', () => {
+  test("a job's dependents wait for its tests step when it has data tests, else for the job", () => {
+    const test = {
+      name: 'not_null(id)',
+      kind: 'not_null',
+      dataset: 'd',
+      failing: 'f',
+      sql: 'SELECT 1',
+    } as const;
+    expect(gateStepId(job({ id: 'load' }))).toBe('load');
+    expect(gateStepId(job({ id: 'load', tests: [] }))).toBe('load');
+    expect(gateStepId(job({ id: 'load', tests: [test] }))).toBe('load-tests');
   });
 });

@@ -175,6 +175,14 @@ export function testsStepId(job: Pick<JobSpec, 'id'>): string {
 }
 
 /**
+ * The step a job's dependents wait for: its tests step when it has data tests (a job never reads what a failing test
+ * rejected), else the job itself. The WorkflowTemplate's DAG and the pipeline diagram both draw this edge.
+ */
+export function gateStepId(job: Pick<JobSpec, 'id' | 'tests'>): string {
+  return (job.tests ?? []).length > 0 ? testsStepId(job) : job.id;
+}
+
+/**
  * The invocation of a job's data tests: the SQL runner with one `--test <json>` per test (name, dataset, what a
  * failing row is, the query) and the job's parameters, so `${NAME}` in a test means what it means in the job. Runs
  * after the job, on the cluster as its own SparkApplication and locally in the same driver (etl/local/run.ts).

@@ -1,5 +1,5 @@
 /**
- * Limits of the cluster objects a pipeline becomes, checked by the loader (config/pipelines/load.ts) so that a pipeline
+ * Limits of the cluster objects a pipeline becomes, checked by the loader (config/pipelines/check.ts) so that a pipeline
  * that would fail deep in the k8s synthesizer fails at load with the file, the field and the budget; k8s/ reads the
  * same constants.
  */

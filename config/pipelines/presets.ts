@@ -35,8 +35,3 @@ export const SIZE_PRESET_NAMES = [
 
 /** The size a job gets when it names neither a size nor resources. */
 export const DEFAULT_SIZE: SizePreset = 'small';
-
-/** The resources of a preset. */
-export function presetResources(size: SizePreset): SparkResources {
-  return SIZE_PRESETS[size];
-}

@@ -6,6 +6,7 @@ import {
   RUNTIME_PARAMETER_NAMES,
   isRuntimeParameter,
   runtimeParameters,
+  unsuppliedParameter,
 } from './runtime-parameters';
 
 const dev = loadEnvironments(['dev'])[0];
@@ -66,5 +67,18 @@ describe('size presets', () => {
     expect(SIZE_PRESETS.large).toMatchObject({ driver: { cores: 4, memory: '8g' }, localStorage: '100Gi' });
     expect(SIZE_PRESETS.large.executor.maxInstances).toBe(20);
     expect(SIZE_PRESETS.local.executor).toEqual({ cores: 1, memory: '2g', minInstances: 1, maxInstances: 1 });
+  });
+});
+
+describe('unsuppliedParameter', () => {
+  test('says who could supply the name, with a "did you mean" when there is a close one', () => {
+    expect(unsuppliedParameter('MIN_ROW', 'MIN_ROWS')).toBe(
+      'uses ${MIN_ROW}, which neither the pipeline, the job nor the runtime supplies; did you mean ${MIN_ROWS}? ' +
+        "Otherwise add MIN_ROW: <value> under the job's or the pipeline's parameters",
+    );
+    expect(unsuppliedParameter('X', undefined, ' (line 3 of etl/jobs/a.sql)')).toBe(
+      'uses ${X} (line 3 of etl/jobs/a.sql), which neither the pipeline, the job nor the runtime supplies; ' +
+        "add X: <value> under the job's or the pipeline's parameters",
+    );
   });
 });

@@ -58,3 +58,16 @@ export function runtimeParameters(
     SPARK_EVENT_LOGS: `s3a://${datalake}/${S3_PREFIXES.sparkEventLogs}`,
   };
 }
+
+/**
+ * The problem text for a `${NAME}` that nothing supplies, with a "did you mean" when `guess` is a close supplied
+ * name: `uses ${NAME}<where>, which neither the pipeline, the job nor the runtime supplies; … add NAME: <value> …`.
+ * The loader (SQL files, declared inputs and outputs) and data tests all say it this way.
+ */
+export function unsuppliedParameter(name: string, guess: string | undefined, where = ''): string {
+  return (
+    `uses \${${name}}${where}, which neither the pipeline, the job nor the runtime supplies; ` +
+    `${guess === undefined ? '' : `did you mean \${${guess}}? Otherwise `}add ${name}: <value> under the job's or ` +
+    "the pipeline's parameters"
+  );
+}

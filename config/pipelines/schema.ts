@@ -5,7 +5,7 @@ import { SIZE_PRESET_NAMES } from './presets';
 /**
  * The schema of a pipeline definition (etl/pipelines/<name>.yaml) as analysts write it. Field-level rules live here
  * (and reach editors through etl/pipeline.schema.json); rules that need other files or the whole pipeline (job files,
- * dependencies, SQL parameters) live in load.ts. Every message says what to write instead.
+ * dependencies, SQL parameters) live in check.ts and check-jobs.ts. Every message says what to write instead.
  */
 
 /** Runtimes and the job file extensions each accepts. */

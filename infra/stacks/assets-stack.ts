@@ -52,7 +52,7 @@ export const STACK_DIR_TO_REPO_ROOT = '../../../..';
 export const ASSET_TAG = 'sql-etl-on-eks:asset';
 
 /** Tag of an image source archive: the content version (image tag) its files give. */
-export const IMAGE_VERSION_TAG = 'sql-etl-on-eks:image-version';
+const IMAGE_VERSION_TAG = 'sql-etl-on-eks:image-version';
 
 /** Content type by file extension; anything else is uploaded as `application/octet-stream`. */
 export const ASSET_CONTENT_TYPES: Readonly<Record<string, string>> = {

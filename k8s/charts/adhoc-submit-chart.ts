@@ -31,7 +31,7 @@ export const ADHOC_TEMPLATE_NAME = 'spark-submit';
 export const ADHOC_DEFAULT_ARC_ENVIRONMENT = 'production';
 
 /** Label that marks ad-hoc runs (their SparkApplications and pods). */
-export const ADHOC_LABEL = 'sql-etl-on-eks/adhoc';
+const ADHOC_LABEL = 'sql-etl-on-eks/adhoc';
 
 /** Name of the template that submits with one preset. */
 export function presetTemplateName(size: SizePreset): string {

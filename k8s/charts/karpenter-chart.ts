@@ -324,7 +324,7 @@ interface PoolVariant {
 }
 
 /** EC2 tag key naming a team on its instances and volumes (activate it as a cost allocation tag). */
-export const TEAM_COST_TAG = 'sql-etl-on-eks:team';
+const TEAM_COST_TAG = 'sql-etl-on-eks:team';
 
 /** The EC2NodeClass of a team's pools. */
 export function teamNodeClassName(team: string): string {

@@ -8,7 +8,7 @@ import {
   teamNamespace,
   teamOf,
 } from '../../config';
-import { testsStepId } from '../../config/pipelines/invocation';
+import { gateStepId, testsStepId } from '../../config/pipelines/invocation';
 import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import {
   CronWorkflow,
@@ -162,7 +162,7 @@ function hasTests(job: JobSpec): boolean {
 export function dagTasks(
   pipeline: PipelineSpec,
 ): { name: string; template: string; dependencies?: string[] }[] {
-  const gate = new Map(pipeline.jobs.map((job) => [job.id, hasTests(job) ? testsStepId(job) : job.id]));
+  const gate = new Map(pipeline.jobs.map((job) => [job.id, gateStepId(job)]));
   return pipeline.jobs.flatMap((job) => [
     {
       name: job.id,

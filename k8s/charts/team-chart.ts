@@ -39,7 +39,7 @@ export const TEAM_OBJECT_NAMES = {
 } as const;
 
 /** The SparkApplication count a ResourceQuota limits (`count/<resource>.<group>`). */
-export const SPARK_APPLICATION_COUNT = 'count/sparkapplications.sparkoperator.k8s.io';
+const SPARK_APPLICATION_COUNT = 'count/sparkapplications.sparkoperator.k8s.io';
 
 /** Argo SSO precedence of the team accounts: above the login account in Argo's namespace (see ArgoSsoRbacChart). */
 export const TEAM_ENGINEER_PRECEDENCE = 2;

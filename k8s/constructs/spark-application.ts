@@ -17,8 +17,6 @@ import {
 import { WORKFLOW_NAME_SUFFIX_LENGTH } from '../../config/pipelines';
 import type { JobSpec, PipelineSpec, SparkResources } from '../../config/pipelines/model';
 import {
-  SQL_RUNNER,
-  invocationParameters,
   jobInvocation,
   testsInvocation,
   testsStepId,
@@ -76,9 +74,6 @@ export const PER_RUN_VALUES: Readonly<Record<'EPOCH' | 'CURRENT_TIMESTAMP', stri
   EPOCH: '{{workflow.creationTimestamp.s}}',
   CURRENT_TIMESTAMP: '{{workflow.creationTimestamp.RFC3339}}',
 };
-
-/** Argo's longest run-name suffix (defined in config/, which the loader checks the name budget with). */
-export { WORKFLOW_NAME_SUFFIX_LENGTH };
 
 /** The SparkApplication name inside a workflow: `{{workflow.name}}-<job id>` (Argo substitutes the name). */
 export function sparkApplicationName(job: Pick<JobSpec, 'id'>): string {
@@ -346,20 +341,6 @@ export function clusterJobInvocation(
   return jobInvocation(pipeline, job, clusterInvocationValues(env, repoRoot, teamOf(env, pipeline.owner)));
 }
 
-/** Every parameter a job receives on the cluster, in order (see {@link invocationParameters}). */
-export function jobParameters(
-  env: EnvironmentConfig,
-  pipeline: PipelineSpec,
-  job: JobSpec,
-  repoRoot: string,
-): [string, string][] {
-  return invocationParameters(
-    pipeline,
-    job,
-    clusterInvocationValues(env, repoRoot, teamOf(env, pipeline.owner)),
-  );
-}
-
 /** The application arguments of a job on the cluster, per runtime. */
 export function jobArguments(
   env: EnvironmentConfig,
@@ -369,9 +350,6 @@ export function jobArguments(
 ): string[] {
   return [...clusterJobInvocation(env, pipeline, job, repoRoot).arguments];
 }
-
-/** Repository path of the SQL runner the sql runtime's applications execute. */
-export { SQL_RUNNER };
 
 /**
  * The SparkApplication of one pipeline job, for embedding in the pipeline's WorkflowTemplate: name

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { DEV } from '../testing';
-import type { PolicyStatement } from './iam';
-import { WORKLOAD_POLICIES } from './workload-policies';
+import { DEV } from '../../testing';
+import type { PolicyStatement } from '../iam';
+import { karpenter } from './karpenter';
 
 /**
  * Karpenter v1.14.1's reference controller policy: the statements of the five managed policies (NodeLifecycle,
@@ -131,7 +131,7 @@ function concrete(resource: string): string {
 }
 
 describe('Karpenter controller policy', () => {
-  const statements: PolicyStatement[] = WORKLOAD_POLICIES.karpenter({
+  const statements: PolicyStatement[] = karpenter({
     env: DEV,
     keyArn: '${key.arn}',
     clusterArn: CLUSTER_ARN,
