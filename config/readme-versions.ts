@@ -1,5 +1,7 @@
 import {
   ADDON_VERSIONS,
+  AMD64_BUILD_IMAGE,
+  ARM64_BUILD_IMAGE,
   APP_VERSIONS,
   ARC_IMAGE,
   ATHENA_ENGINE_VERSION,
@@ -59,6 +61,11 @@ export function renderVersionsTable(): string {
         `${RUNNER_TERRAFORM_VERSION} in the platform runner`,
       ],
       ['Platform runner image', `\`${RUNNER_IMAGE}\``, 'CodeBuild'],
+      [
+        'Image build images',
+        `\`${AMD64_BUILD_IMAGE}\`, \`${ARM64_BUILD_IMAGE}\``,
+        'CodeBuild (amd64, arm64)',
+      ],
       ['Athena engine', ATHENA_ENGINE_VERSION, 'the workgroup'],
       ['Arc image', `\`${ARC_IMAGE.image}\``, `Spark ${ARC_IMAGE.spark} (arc-runtime, arc-notebook)`],
     ],

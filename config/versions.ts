@@ -157,6 +157,11 @@ export const RUNNER_TERRAFORM_VERSION = '1.13.3';
 /** CodeBuild's curated Amazon Linux 2023 image (AWS CLI v2, curl, gpg, unzip); CodeBuild tags it by major version. */
 export const RUNNER_IMAGE = 'aws/codebuild/amazonlinux-x86_64-standard:5.0';
 
+/** CodeBuild image of the image pipeline's arm64 (Graviton) builds: Amazon Linux 2023, aarch64. */
+export const ARM64_BUILD_IMAGE = 'aws/codebuild/amazonlinux-aarch64-standard:3.0';
+/** CodeBuild image of the amd64 builds and the manifest step: Amazon Linux 2023, x86_64. */
+export const AMD64_BUILD_IMAGE = 'aws/codebuild/amazonlinux2-x86_64-standard:5.0';
+
 /** Athena engine the workgroup is pinned to (an unpinned workgroup follows AWS's automatic upgrades). */
 export const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 

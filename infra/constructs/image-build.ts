@@ -4,6 +4,8 @@
  */
 import { stringify } from 'yaml';
 import {
+  AMD64_BUILD_IMAGE,
+  ARM64_BUILD_IMAGE,
   ecrRegistry,
   ecrRepositoryName,
   ecrRepositoryUri,
@@ -35,11 +37,6 @@ export interface BuildStep {
   /** Order within the Build stage: the manifest step waits for both platform builds. */
   readonly runOrder: number;
 }
-
-/** CodeBuild image of the arm64 (Graviton) builds: Amazon Linux 2023, aarch64. */
-export const ARM64_BUILD_IMAGE = 'aws/codebuild/amazonlinux-aarch64-standard:3.0';
-/** CodeBuild image of the amd64 builds and the manifest step: Amazon Linux 2023, x86_64. */
-export const AMD64_BUILD_IMAGE = 'aws/codebuild/amazonlinux2-x86_64-standard:5.0';
 
 /**
  * Multi-arch by two native builds plus a manifest step rather than one buildx build under QEMU: a JVM/Spark image

@@ -4,9 +4,15 @@ import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notifica
 import { Testing } from 'cdktf';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { bucketName, ecrRepositoryName, imageContentVersion, type EnvironmentConfig } from '../../config';
+import {
+  AMD64_BUILD_IMAGE,
+  ARM64_BUILD_IMAGE,
+  bucketName,
+  ecrRepositoryName,
+  imageContentVersion,
+  type EnvironmentConfig,
+} from '../../config';
 import { WILDCARD_RESOURCE_ACTIONS, checkStatement } from '../constructs/iam';
-import { AMD64_BUILD_IMAGE, ARM64_BUILD_IMAGE } from '../constructs/image-build';
 import { ImagePipeline, pipelineArtifactFolder } from '../constructs/image-pipeline';
 import { DEV, devWith, resourcesOf, synthStack, testApp, type TerraformJson } from '../testing';
 import { FoundationStack } from './foundation-stack';
