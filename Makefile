@@ -68,7 +68,7 @@ format:
 	$(ESLINT) --fix .
 	$(PRETTIER) --write .
 
-## The bundles are built first: the tests' repository copies (verify/testing/temp-repo.ts) take them along.
+## The bundles are built first: the tests' repository copies (test-support/temp-repo.ts) take them along.
 unit: cache arc-env $(BUNDLE)/check.js $(BUNDLE)/infra.js $(BUNDLE)/k8s.js
 	$(VITEST) run
 

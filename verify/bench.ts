@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { digestTree } from './testing/temp-repo';
+import { digestTree } from '../test-support/temp-repo';
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, '.build', 'bench');

@@ -6,7 +6,7 @@ import { environmentSyntaxProblems, unlistedEnvironmentProblems } from '../confi
 import { environmentSources } from '../config/environments';
 import { parseEnvironment } from '../config/load';
 import { PipelineError, loadPipelines } from '../config/pipelines/load';
-import { REPO_ROOT, TempRepo } from './testing/temp-repo';
+import { REPO_ROOT, TempRepo } from '../test-support/temp-repo';
 
 /**
  * The bad-input corpus: verify/corpus/<NN-name>/edits.yaml changes real files of a copy of the repository (each edit

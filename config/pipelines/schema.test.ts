@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { REPO_ROOT } from '../../verify/testing/temp-repo';
+import { REPO_ROOT } from '../../test-support/temp-repo';
 import { pipelineFiles } from './load';
 import { PipelineSchema, cronProblem, parseTimeout, pipelineJsonSchema, timeZoneProblem } from './schema';
 import { SCHEMA_FILE, renderSchemaFile } from './write-schema';

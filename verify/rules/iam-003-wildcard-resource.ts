@@ -1,13 +1,11 @@
-import { WILDCARD_RESOURCE_ACTIONS } from '../../infra/constructs/iam';
 import type { TerraformRule } from '../policy';
 import { evaluateStatements } from './lib/iam-rules';
-
-const ALLOWED = new Set(WILDCARD_RESOURCE_ACTIONS.map((a) => a.toLowerCase()));
+import { WILDCARD_RESOURCE_ACTIONS } from './lib/wildcard-resource-actions';
 
 /** IAM-003: resource "*" only for actions that have no resource-level permissions. */
 export const IAM_003: TerraformRule = {
   id: 'IAM-003',
-  info: 'Identity policies grant resource "*" only for actions in WILDCARD_RESOURCE_ACTIONS (infra/constructs/iam.ts)',
+  info: 'Identity policies grant resource "*" only for actions in verify\'s own list of actions IAM cannot scope',
   rationale:
     'An action that supports resource-level permissions granted on "*" reaches every resource of that type in the ' +
     'account, including other deployments sharing it. The allow-list holds the actions IAM cannot scope.',
@@ -15,12 +13,13 @@ export const IAM_003: TerraformRule = {
   evaluate(resource) {
     return evaluateStatements(resource, ['identity'], (s) => {
       if (s.effect !== 'Allow' || !s.resources.includes('*')) return [];
-      const scoped = s.actions.filter((a) => !ALLOWED.has(a.toLowerCase()));
+      const scoped = s.actions.filter((a) => !WILDCARD_RESOURCE_ACTIONS.has(a.toLowerCase()));
       return scoped.length === 0
         ? []
         : [
-            `grants ${scoped.join(', ')} on "*"; name the ARNs, or add the action to WILDCARD_RESOURCE_ACTIONS ` +
-              'if IAM has no resource-level permission for it',
+            `grants ${scoped.join(', ')} on "*"; name the ARNs, or, if IAM has no resource-level permission for it, ` +
+              "add the action to infra's WILDCARD_RESOURCE_ACTIONS and to verify's list with its Service " +
+              'Authorization Reference entry',
           ];
     });
   },

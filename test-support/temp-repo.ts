@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** The repository root (this file lives in verify/testing/). */
-export const REPO_ROOT = path.resolve(__dirname, '../..');
+/** The repository root (this file lives in test-support/). */
+export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /** What a test copy of the repository needs to synthesize; node_modules is linked, not copied. */
 const COPIED = [
@@ -15,6 +15,7 @@ const COPIED = [
   'imports',
   'etl',
   'verify',
+  'test-support',
   'dist',
   'Makefile',
   'esbuild.config.mjs',
