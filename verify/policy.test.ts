@@ -4,22 +4,13 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import type { Rule } from './policy';
-import {
-  compliant,
-  environmentOfStack,
-  evaluateRules,
-  kubernetesObjects,
-  loadPolicyInput,
-  nonCompliant,
-  notApplicable,
-  runPolicy,
-  terraformStackFromJson,
-} from './policy';
+import { compliant, evaluateRules, nonCompliant, notApplicable, runPolicy } from './policy';
 import { RULES } from './rules';
 import { hardenedSparkApplication, hardenedWorkflowTemplate } from './rules/testing';
 import { formatSummary, verifyDist } from './run';
 import { makeDist, namespace, terraformFiles } from './testing';
 import { REPO_ROOT } from './upstream-cache';
+import { environmentOfStack, kubernetesObjects, loadDist, terraformStackFromJson } from './dist';
 
 const RULES_DIR = path.join(REPO_ROOT, 'verify', 'rules');
 const SUPPRESSIONS = path.join(REPO_ROOT, 'verify', 'suppressions.yaml');
@@ -207,7 +198,7 @@ describe('runPolicy', () => {
 
   test('reports violations as problems prefixed with the rule id', () => {
     const dist = makeDist(terraformFiles(queue));
-    const result = runPolicy(dist, path.dirname(dist), { rules: RULES });
+    const result = runPolicy(loadDist(dist, path.dirname(dist)), { rules: RULES });
     expect(result.problems).toEqual([
       {
         file: 'dist/terraform/stacks/dev-test/cdk.tf.json',
@@ -232,7 +223,7 @@ describe('runPolicy', () => {
         ],
       }),
     );
-    const result = runPolicy(dist, path.dirname(file), { rules: RULES, suppressionsFile: file });
+    const result = runPolicy(loadDist(dist, path.dirname(file)), { rules: RULES, suppressionsFile: file });
     expect(result.violations).toEqual([]);
     expect(result.suppressed.map((s) => [s.evaluation.object, s.suppression.reason])).toEqual([
       ['aws_sqs_queue.q', 'test queue'],
@@ -251,10 +242,10 @@ describe('runPolicy', () => {
 describe('the committed dist/', () => {
   test('has no unsuppressed violation and no stale suppression', { timeout: 60_000 }, () => {
     const dist = path.join(REPO_ROOT, 'dist');
-    const result = runPolicy(dist, REPO_ROOT, { rules: RULES, suppressionsFile: SUPPRESSIONS });
+    const input = loadDist(dist, REPO_ROOT);
+    const result = runPolicy(input, { rules: RULES, suppressionsFile: SUPPRESSIONS });
     expect(result.problems).toEqual([]);
     expect(result.evaluations.length).toBeGreaterThan(100);
-    const input = loadPolicyInput(dist, REPO_ROOT);
     expect(input.stacks.length).toBeGreaterThan(0);
     expect(input.objects.length).toBeGreaterThan(0);
   });

@@ -1,9 +1,9 @@
-import { parseYamlObjects } from '../k8s';
 import type { KubernetesRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
 import { formatPath } from '../problem';
 import { workflowSpecOf } from './lib/argo';
 import { blocks, record, show } from './lib/values';
+import { parseYamlObjects } from '../dist';
 
 /** SparkApplication states the Spark Operator leaves again by itself (it resubmits, or reads the driver again). */
 const TRANSIENT_STATES = ['SUBMISSION_FAILED', 'UNKNOWN', 'PENDING_RERUN', 'FAILING', 'INVALIDATING'];

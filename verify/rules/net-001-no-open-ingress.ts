@@ -1,6 +1,7 @@
-import type { TerraformResource, TerraformRule } from '../policy';
+import type { TerraformRule } from '../policy';
 import { notApplicable, verdict } from '../policy';
 import { blocks, show, strings } from './lib/values';
+import type { TerraformResource } from '../dist';
 
 const OPEN = ['0.0.0.0/0', '::/0'];
 

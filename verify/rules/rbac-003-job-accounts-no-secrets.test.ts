@@ -1,17 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { KubernetesObject } from '../policy';
-import { kubernetesEnvironments, loadKubernetesObjects } from '../policy';
 import { REPO_ROOT } from '../upstream-cache';
 import { JOB_SERVICE_ACCOUNTS, RBAC_003 } from './rbac-003-job-accounts-no-secrets';
 import { edited, resultFor, ruleTests } from './testing';
+import type { KubernetesObject } from '../dist';
+import { kubernetesEnvironments, loadDist } from '../dist';
 
 /** The real dev objects, with edits applied to the object with the given id. */
 function devObjects(changes: Record<string, Record<string, unknown>> = {}): KubernetesObject[] {
-  const objects = loadKubernetesObjects(path.join(REPO_ROOT, 'dist', 'k8s'), REPO_ROOT).filter(
-    (o) => o.env === 'dev',
-  );
+  const objects = loadDist(path.join(REPO_ROOT, 'dist'), REPO_ROOT).objects.filter((o) => o.env === 'dev');
   return objects.map((o) =>
     changes[o.id] === undefined ? o : { ...o, manifest: edited(o.manifest, changes[o.id]) },
   );

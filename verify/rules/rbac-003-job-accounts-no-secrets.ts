@@ -1,8 +1,9 @@
 import { WORKLOADS } from '../../config/naming';
-import type { KubernetesEnvironmentRule, KubernetesObject, ObjectResult } from '../policy';
+import type { KubernetesEnvironmentRule, ObjectResult } from '../policy';
 import { isBinding, rbacRules, roleRef } from './lib/rbac';
 import type { RbacRule } from './lib/rbac';
 import { blocks, record, show } from './lib/values';
+import type { KubernetesObject } from '../dist';
 
 /** The service accounts ETL jobs run as: Spark drivers and executors, and Argo workflow pods. */
 export const JOB_SERVICE_ACCOUNTS = [WORKLOADS.sparkJobRunner, WORKLOADS.argoWorkflow].map(

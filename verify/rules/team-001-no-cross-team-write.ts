@@ -1,6 +1,7 @@
-import type { ObjectResult, ResolvedReference, TerraformResource, TerraformStackRule } from '../policy';
+import type { ObjectResult, TerraformStackRule } from '../policy';
 import type { Statement } from './lib/iam-policy';
 import { policiesOf, resolveAttribute } from './lib/iam-policy';
+import type { ResolvedReference, TerraformResource } from '../dist';
 
 /** A role name of a team's identity: `<prefix>-<env>-<region>-team-<team>-<spark|argo|notebook|notebook-ro>`. */
 const TEAM_ROLE = /-team-([a-z0-9-]+?)-(spark|argo|notebook|notebook-ro)$/;
