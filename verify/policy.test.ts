@@ -3,22 +3,30 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import type { Rule } from './policy';
-import { compliant, evaluateRules, nonCompliant, notApplicable, runPolicy } from './policy';
+import { evaluateRules, runPolicy } from './policy';
 import { RULES } from './rules';
 import { hardenedSparkApplication, hardenedWorkflowTemplate } from './rules/testing';
 import { formatSummary, verifyDist } from './run';
 import { makeDist, namespace, terraformFiles } from './testing';
 import { REPO_ROOT } from './upstream-cache';
 import { environmentOfStack, kubernetesObjects, loadDist, terraformStackFromJson } from './dist';
+import type { Rule } from './rules/lib/rule';
+import { compliant, nonCompliant, notApplicable } from './rules/lib/rule';
 
 const RULES_DIR = path.join(REPO_ROOT, 'verify', 'rules');
 const SUPPRESSIONS = path.join(REPO_ROOT, 'verify', 'suppressions.yaml');
 
 describe('the rule registry', () => {
+  // verify/rules/<area>/<id>-<slug>.ts; rules/lib holds shared helpers, other files beside a rule are its helpers.
   const ruleFiles = fs
-    .readdirSync(RULES_DIR)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts' && f !== 'testing.ts');
+    .readdirSync(RULES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'lib')
+    .flatMap((d) =>
+      fs
+        .readdirSync(path.join(RULES_DIR, d.name))
+        .filter((f) => /^[a-z0-9]+-\d{3}-.*\.ts$/.test(f) && !f.endsWith('.test.ts'))
+        .map((f) => `${d.name}/${f}`),
+    );
 
   test('has at least 40 rules with unique AREA-NNN ids, a one-line info and a rationale', () => {
     expect(RULES.length).toBeGreaterThanOrEqual(40);
@@ -36,7 +44,9 @@ describe('the rule registry', () => {
     const registered = RULES.map((r) => r.id.toLowerCase());
     expect(ruleFiles.length).toBe(RULES.length);
     for (const file of ruleFiles) {
-      const id = /^([a-z0-9]+-\d{3})-/.exec(file)?.[1];
+      const [area, name] = file.split('/');
+      const id = /^([a-z0-9]+-\d{3})-/.exec(name)?.[1];
+      expect(id?.split('-')[0], `${file} sits in the folder of its id's area`).toBe(area);
       expect(id, file).toBeDefined();
       expect(registered, file).toContain(id);
       const source = fs.readFileSync(path.join(RULES_DIR, file), 'utf8');

@@ -5,7 +5,6 @@
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import type { ObjectResult, Rule, RuleResult } from '../policy';
 import { REPO_ROOT } from '../upstream-cache';
 import type { KubernetesObject, TerraformResource, TerraformStack } from '../dist';
 import {
@@ -15,6 +14,7 @@ import {
   readTerraformFile,
   terraformStackFromJson,
 } from '../dist';
+import type { ObjectResult, Rule, RuleResult } from './lib/rule';
 
 /** The account of the test and dist/ environments. */
 export const ACCOUNT = '111122223333';
