@@ -15,6 +15,7 @@ const COPIED = [
   'imports',
   'etl',
   'verify',
+  'tools',
   'test-support',
   'dist',
   'Makefile',

@@ -133,6 +133,8 @@ const COPIED = [
   'imports',
   'etl',
   'verify',
+  'tools',
+  'test-support',
   'Makefile',
   'esbuild.config.mjs',
   'package.json',

@@ -3,8 +3,8 @@
  * what the mirror lacks. Prints one warning per unavailable file and a summary; exits 0 even when some are missing,
  * because verify reports exactly which kinds it then cannot check.
  */
-import { fillChartCache } from './chart-cache';
-import { DEFAULT_MIRROR_DIR, fillUpstreamCache, summarizeFill } from './upstream-cache';
+import { fillChartCache } from '../verify/chart-cache';
+import { DEFAULT_MIRROR_DIR, fillUpstreamCache, summarizeFill } from '../verify/upstream-cache';
 
 async function main(): Promise<void> {
   const result = await fillUpstreamCache();
