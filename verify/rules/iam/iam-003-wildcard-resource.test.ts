@@ -17,6 +17,15 @@ ruleTests(IAM_003, {
       result: run({ [`${DOC}.statement.0.resources`]: ['*'] }),
       message: /grants iam:CreateServiceLinkedRole on "\*"/,
     },
+    {
+      // infra/'s allow-list has it; verify's own list does not (the reference gives it the log-group resource type).
+      name: 'an action only infra/ allows on "*"',
+      result: run({
+        [`${DOC}.statement.0.actions`]: ['logs:DescribeLogGroups'],
+        [`${DOC}.statement.0.resources`]: ['*'],
+      }),
+      message: /grants logs:DescribeLogGroups on "\*"/,
+    },
   ],
   notApplicable: [
     {
