@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Dist } from './dist';
-import { checkHelmValues } from './helm-values';
+import { checkHelmRelease } from './helm-values';
 import { findLeaks } from './leaks';
 import type { Problem } from './problem';
 import { formatPath, relativePosix } from './problem';
@@ -64,10 +64,15 @@ export function verifyTerraform(dist: Dist, options: TerraformCheckOptions): Ter
     }
     if (path.dirname(file) === terraformDir && path.basename(file) === 'manifest.json') {
       problems.push(...checkManifest(json, dist));
-    } else {
-      for (const { object, message } of checkHelmValues(json, options.cacheDir ?? DEFAULT_CACHE_DIR)) {
-        problems.push({ file: report, object, message });
-      }
+    }
+  }
+  for (const release of dist.stacks.flatMap((s) => s.resources).filter((r) => r.type === 'helm_release')) {
+    for (const { object, message } of checkHelmRelease(
+      release.address,
+      release.values,
+      options.cacheDir ?? DEFAULT_CACHE_DIR,
+    )) {
+      problems.push({ file: release.file, object, message });
     }
   }
   return { problems, files: files.length };
