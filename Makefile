@@ -68,7 +68,7 @@ format:
 	$(ESLINT) --fix .
 	$(PRETTIER) --write .
 
-## The bundles are built first: the tests' repository copies (verify/testing/temp-repo.ts) take them along.
+## The bundles are built first: the tests' repository copies (test-support/temp-repo.ts) take them along.
 unit: cache arc-env $(BUNDLE)/check.js $(BUNDLE)/infra.js $(BUNDLE)/k8s.js
 	$(VITEST) run
 
@@ -82,7 +82,7 @@ cache: $(BUNDLE)/fill-cache.js
 
 ## schema: regenerate etl/pipeline.schema.json (the published JSON Schema of pipeline YAML) from config/pipelines.
 schema:
-	$(TSX) config/pipelines/write-schema.ts
+	$(TSX) tools/write-schema.ts
 
 ## pins: write the spark-runtime image's Dockerfile base image and jars.txt, and etl/local/requirements.in, from
 ## config/spark-runtime.ts (make synth does it too). Fails when the pins break a pairing rule.
@@ -104,7 +104,7 @@ lock:
 
 ## imports: regenerate imports/ from the pinned CRDs (cdk8s import; never edit imports/ by hand).
 imports: cache
-	$(TSX) k8s/tools/import-crds.ts
+	$(TSX) tools/import-crds.ts
 
 ## diff: what a fresh synth would change in dist/, without touching dist/; exits 1 when it would change anything.
 diff: $(BUNDLE)/infra.js $(BUNDLE)/k8s.js
@@ -138,7 +138,7 @@ drift:
 ## bench: median wall time of a full synth (direct) vs the cdktf + cdk8s CLIs, and of verify; then the wall time of
 ## `make run-local PIPELINE=customer-scd2-sql` (BENCH_LOCAL_RUNS, default 1).
 bench: cache local-env
-	$(TSX) verify/bench.ts
+	$(TSX) tools/bench.ts
 
 ## engines: kube-apiserver v1.35.4, etcd v3.6.16 and Helm v4.3.2 built from their Go modules (pinned by the go.sum of
 ## engines/<name>/) into .cache/engines/bin, at low priority; rebuilt only when a go.mod or go.sum is newer.

@@ -1,5 +1,5 @@
 // Prebundles the entry points `make synth` and `make verify` run (config/check.ts, infra/main.ts, k8s/main.ts,
-// verify/main.ts and verify/fill-cache.ts) into the git-ignored .build/bundle/: each run then starts one JavaScript
+// verify/main.ts and tools/fill-cache.ts) into the git-ignored .build/bundle/: each run then starts one JavaScript
 // file instead of tsx transpiling and resolving hundreds of TypeScript modules at start-up (see `make bench`).
 // make runs this script every time; it rebuilds a bundle only when the content of a file it was built from changed
 // (<name>.inputs.json). A bundle runs the same code tsx runs: `make synth` output stays byte-identical.
@@ -21,7 +21,7 @@ export const ENTRIES = {
   infra: 'infra/main.ts',
   k8s: 'k8s/main.ts',
   verify: 'verify/main.ts',
-  'fill-cache': 'verify/fill-cache.ts',
+  'fill-cache': 'tools/fill-cache.ts',
 };
 
 // Packages left to Node's own resolution at run time. kubernetes-models is required by computed name

@@ -3,6 +3,38 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const CDKTF_ONLY_IN_INFRA = {
+  group: ['cdktf', 'cdktf/*', '@cdktf/*'],
+  message:
+    'cdktf is archived; keep every cdktf import inside infra/ so a switch to a fork touches infra/ only.',
+};
+
+/**
+ * A checker must not take its truth from the code it checks: verify/ imports neither infra/ nor k8s/. One block per
+ * folder depth, because `../k8s` from verify/ is the repository's k8s/ while from verify/rules/ it is verify/k8s.ts.
+ */
+const verifyImportsNoLayer = [1, 2, 3, 4].map((depth) => {
+  const up = '(\\.\\./){' + depth + '}';
+  return {
+    files: [`verify/${'*/'.repeat(depth - 1)}*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            CDKTF_ONLY_IN_INFRA,
+            {
+              regex: `^${up}(infra|k8s)(/|$)`,
+              message:
+                'verify/ checks what infra/ and k8s/ synthesize; it must not import them (read dist/ instead).',
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ['imports/**', 'dist/**', 'node_modules/**', '.build/**', '.cache/**', 'reports/**'] },
   js.configs.recommended,
@@ -21,17 +53,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            {
-              group: ['cdktf', 'cdktf/*', '@cdktf/*'],
-              message:
-                'cdktf is archived; keep every cdktf import inside infra/ so a switch to a fork touches infra/ only.',
-            },
-          ],
+          patterns: [CDKTF_ONLY_IN_INFRA],
         },
       ],
     },
   },
+  ...verifyImportsNoLayer,
   {
     files: ['infra/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },

@@ -9,6 +9,8 @@ export default defineConfig({
       'verify/**/*.test.ts',
       'etl/**/*.test.ts',
       'engines/**/*.test.ts',
+      'tools/**/*.test.ts',
+      'test-support/**/*.test.ts',
     ],
     // The local-run tier needs a local Spark (make local-env); make local-test runs it.
     exclude: ['**/node_modules/**', 'etl/local/**/*.local.test.ts'],

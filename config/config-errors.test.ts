@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { TempRepo } from '../verify/testing/temp-repo';
+import { TempRepo } from '../test-support/temp-repo';
 import dev from './environments/dev';
 import { parseEnvironment, type EnvironmentInput } from './load';
 

@@ -12,8 +12,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadEngineCorpus } from '../verify/engine-corpus';
-import { embeddedManifestsOf, objectLabel, parseYamlObjects } from '../verify/k8s';
-import { listFiles } from '../verify/terraform';
 import { DEFAULT_CACHE_DIR } from '../verify/upstream-cache';
 import { argoHolderOf, substituteArgoExpressions } from './argo-samples';
 import type { LoopbackCluster } from './cluster';
@@ -23,6 +21,7 @@ import { expandLists } from './helm-template';
 import type { KubeResponse } from './kube-client';
 import { KubeClient, statusMessage } from './kube-client';
 import { REPO } from './paths';
+import { embeddedManifestsOf, listFiles, objectLabel, parseYamlObjects } from '../verify/dist';
 
 const FIELD_MANAGER = 'sql-etl-dry-run';
 

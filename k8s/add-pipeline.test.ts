@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { TempRepo } from '../verify/testing/temp-repo';
+import { TempRepo } from '../test-support/temp-repo';
 
 // An analyst's change: one SQL file and a few lines of YAML, no TypeScript.
 const PIPELINE = `# yaml-language-server: $schema=../pipeline.schema.json

@@ -6,19 +6,20 @@ import { environmentSyntaxProblems, unlistedEnvironmentProblems } from '../confi
 import { environmentSources } from '../config/environments';
 import { parseEnvironment } from '../config/load';
 import { PipelineError, loadPipelines } from '../config/pipelines/load';
-import { REPO_ROOT, TempRepo } from './testing/temp-repo';
+import { REPO_ROOT, TempRepo } from '../test-support/temp-repo';
 
 /**
  * The bad-input corpus: verify/corpus/<NN-name>/edits.yaml changes real files of a copy of the repository (each edit
  * names a file, a text that occurs in it exactly once and its replacement, so a case follows the file it breaks and
  * fails loudly when the text it edits is gone), overlay/ holds whole files to lay over the copy (new files, files that
- * are not UTF-8, environment modules) and expected.yaml the problem the build must
+ * are not UTF-8) and expected.yaml the problem the build must
  * report: `file` (repository-relative), `field` (what the problem line names after the file: `field jobs[0].file`,
  * `cell 10`, `stages[1]`, …) and `message` (a regular expression the line matches). Each case is checked in process
  * (the validator `make synth` runs first) and end to end (`make synth` fails, prints the problem and leaves dist/
- * untouched). What overlay files cannot carry goes in an optional setup.yaml: `symlinks` (`path` → `target`, as
- * written in the link), `directories` (paths) to create in the copy, and `texts` (`path`, `text`): files the
- * repository's own tools must not read (a TypeScript file with a syntax error would fail the type check and lint).
+ * untouched). What overlay files cannot carry goes in an optional setup.yaml: `copies` (`from` → `to`: a real file
+ * copied under a new name before the edits apply, e.g. a new environment started from dev.ts), `symlinks` (`path` →
+ * `target`, as written in the link), `directories` (paths) to create in the copy, and `texts` (`path`, `text`): files
+ * the repository's own tools must not read.
  */
 
 const CORPUS = path.join(__dirname, 'corpus');
@@ -31,6 +32,7 @@ interface Expected {
 
 /** setup.yaml: entries of the copy that a file overlay cannot express. */
 interface Setup {
+  readonly copies?: readonly { readonly from: string; readonly to: string }[];
   readonly symlinks?: readonly { readonly path: string; readonly target: string }[];
   readonly directories?: readonly string[];
   readonly texts?: readonly { readonly path: string; readonly text: string }[];
@@ -103,6 +105,10 @@ function overlay(repo: TempRepo, c: Case): () => void {
     fs.mkdirSync(path.dirname(repo.path(file)), { recursive: true });
     fs.copyFileSync(path.join(CORPUS, c.name, 'overlay', file), repo.path(file));
   }
+  for (const { from, to } of c.setup.copies ?? []) {
+    willAdd(to);
+    fs.copyFileSync(repo.path(from), repo.path(to));
+  }
   for (const edit of c.edits) {
     const text = fs.readFileSync(repo.path(edit.file), 'utf8');
     const count = text.split(edit.find).length - 1;
@@ -112,7 +118,7 @@ function overlay(repo: TempRepo, c: Case): () => void {
           `update the edit to the file as it is now:\n${edit.find}`,
       );
     }
-    if (!changed.includes(edit.file)) changed.push(edit.file);
+    if (!changed.includes(edit.file) && !added.includes(edit.file)) changed.push(edit.file);
     repo.write(
       edit.file,
       text.replace(edit.find, () => edit.replace),
@@ -140,17 +146,29 @@ function overlay(repo: TempRepo, c: Case): () => void {
 
 /** What the config check reports for a case, run in process against the overlaid copy. */
 async function validate(repo: TempRepo, c: Case): Promise<string> {
-  const text = c.setup.texts?.find((t) => t.path.startsWith('config/environments/'));
-  if (text !== undefined) {
-    // Found before the file is imported (as make synth does), so a syntax error is not an import failure.
-    return environmentSyntaxProblems(text.path, text.text).join('\n');
-  }
-  const environment = c.files.find((f) => f.startsWith('config/environments/'));
+  const environment = [
+    ...c.files,
+    ...c.edits.map((e) => e.file),
+    ...(c.setup.texts ?? []).map((t) => t.path),
+    ...(c.setup.copies ?? []).map((t) => t.to),
+  ].find((f) => f.startsWith('config/environments/'));
   if (environment !== undefined) {
-    // Environment overlays are plain object modules, so they load from the corpus folder itself.
-    const module = (await import(path.join(CORPUS, c.name, 'overlay', environment))) as { default: unknown };
+    const text = fs.readFileSync(repo.path(environment), 'utf8');
+    // Found before the file is imported (as make synth does), so a syntax error is not an import failure.
+    const syntax = environmentSyntaxProblems(environment, text);
+    if (syntax.length > 0) return syntax.join('\n');
+    // The edited module, imported from the copy under a name of its own (an import of the same path would return
+    // the module of an earlier case); it imports the copy's config/ as the real file does.
+    const unique = path.posix.join(path.posix.dirname(environment), `.corpus-${c.name}.ts`);
+    repo.write(unique, text);
+    let input: unknown;
     try {
-      parseEnvironment({ file: environment, input: module.default });
+      input = ((await import(repo.path(unique))) as { default: unknown }).default;
+    } finally {
+      fs.rmSync(repo.path(unique), { force: true });
+    }
+    try {
+      parseEnvironment({ file: environment, input });
     } catch (error) {
       return String((error as Error).message);
     }
@@ -175,6 +193,7 @@ test('the corpus has at least 40 cases, each with files to overlay and a complet
     const entries =
       c.files.length +
       c.edits.length +
+      (c.setup.copies?.length ?? 0) +
       (c.setup.symlinks?.length ?? 0) +
       (c.setup.directories?.length ?? 0) +
       (c.setup.texts?.length ?? 0);
@@ -185,11 +204,11 @@ test('the corpus has at least 40 cases, each with files to overlay and a complet
     expect(() => new RegExp(c.message), c.name).not.toThrow();
   }
   // A whole copy of a real file goes stale when the file changes (and then tests something else); such a case is an
-  // edit of the file instead. Whole files are for what is new, not UTF-8, or an environment module.
+  // edit of the file instead (environment files included). Whole files are for what is new or not UTF-8.
   for (const c of CASES) {
     for (const file of c.files) {
       const real = path.join(REPO_ROOT, file);
-      if (!file.startsWith('etl/') || !fs.existsSync(real)) continue;
+      if (!/^(etl|config)\//.test(file) || !fs.existsSync(real)) continue;
       const bytes = fs.readFileSync(path.join(CORPUS, c.name, 'overlay', file));
       expect(
         new TextDecoder('utf-8', { fatal: false }).decode(bytes).includes('\uFFFD'),

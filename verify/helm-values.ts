@@ -33,65 +33,72 @@ export function checkHelmValues(stack: unknown, cacheDir: string = DEFAULT_CACHE
   if (releases === null || typeof releases !== 'object') {
     return [];
   }
+  return Object.entries(releases as Record<string, unknown>).flatMap(([name, release]) =>
+    checkHelmRelease(`helm_release.${name}`, (release ?? {}) as Record<string, unknown>, cacheDir),
+  );
+}
+
+/**
+ * Checks one `helm_release` (its address and arguments, as the dist/ model holds them) against the released chart it
+ * names; see {@link checkHelmValues}.
+ */
+export function checkHelmRelease(
+  object: string,
+  release: Readonly<Record<string, unknown>>,
+  cacheDir: string = DEFAULT_CACHE_DIR,
+): HelmValuesProblem[] {
   const problems: HelmValuesProblem[] = [];
-  for (const [name, release] of Object.entries(releases as Record<string, unknown>)) {
-    const { chart, version, values } = (release ?? {}) as {
-      chart?: unknown;
-      version?: unknown;
-      values?: unknown;
-    };
-    const object = `helm_release.${name}`;
-    if (typeof chart !== 'string' || typeof version !== 'string') {
-      problems.push({ object, message: 'chart and version must be pinned strings' });
-      continue;
+  const { chart, version, values } = release;
+  if (typeof chart !== 'string' || typeof version !== 'string') {
+    problems.push({ object, message: 'chart and version must be pinned strings' });
+    return problems;
+  }
+  let model: ChartValuesModel;
+  let dir: string;
+  try {
+    dir = requireChartDir(chart, version, cacheDir);
+    model = models.get(dir) ?? loadChartValuesModel(dir);
+    models.set(dir, model);
+  } catch (error) {
+    if (error instanceof UpstreamCacheError) {
+      problems.push({ object, message: error.message });
+      return problems;
     }
-    let model: ChartValuesModel;
-    let dir: string;
+    throw error;
+  }
+  let merged: unknown = model.defaults;
+  (Array.isArray(values) ? (values as unknown[]) : []).forEach((text, i) => {
+    const where = formatPath(['values', i]);
+    if (typeof text !== 'string') {
+      problems.push({ object, message: `${where}: a values document must be a YAML string` });
+      return;
+    }
+    let document: unknown;
     try {
-      dir = requireChartDir(chart, version, cacheDir);
-      model = models.get(dir) ?? loadChartValuesModel(dir);
-      models.set(dir, model);
+      document = parseYaml(text);
     } catch (error) {
-      if (error instanceof UpstreamCacheError) {
-        problems.push({ object, message: error.message });
-        continue;
-      }
-      throw error;
+      problems.push({
+        object,
+        message: `${where}: not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      });
+      return;
     }
-    let merged: unknown = model.defaults;
-    (Array.isArray(values) ? (values as unknown[]) : []).forEach((text, i) => {
-      const where = formatPath(['values', i]);
-      if (typeof text !== 'string') {
-        problems.push({ object, message: `${where}: a values document must be a YAML string` });
-        return;
-      }
-      let document: unknown;
-      try {
-        document = parseYaml(text);
-      } catch (error) {
+    for (const unknown of unknownValueKeys(model, document)) {
+      problems.push({ object, message: `${where}.${unknown.path}: ${unknown.message}` });
+    }
+    merged = mergeValues(merged, document);
+  });
+  if (model.schema !== undefined) {
+    const validate = validators.get(dir) ?? compileSchema(model.schema);
+    validators.set(dir, validate);
+    if (!validate(merged)) {
+      // Unknown keys are reported above, with the templates taken into account and a suggestion.
+      const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'additionalProperties');
+      for (const message of formatAjvErrors(errors, merged)) {
         problems.push({
           object,
-          message: `${where}: not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+          message: `values merged over ${model.label} defaults, against its values.schema.json: ${message}`,
         });
-        return;
-      }
-      for (const unknown of unknownValueKeys(model, document)) {
-        problems.push({ object, message: `${where}.${unknown.path}: ${unknown.message}` });
-      }
-      merged = mergeValues(merged, document);
-    });
-    if (model.schema !== undefined) {
-      const validate = validators.get(dir) ?? compileSchema(model.schema);
-      validators.set(dir, validate);
-      if (!validate(merged)) {
-        // Unknown keys are reported above, with the templates taken into account and a suggestion.
-        const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'additionalProperties');
-        for (const message of formatAjvErrors(errors, merged)) {
-          problems.push({
-            object,
-            message: `values merged over ${model.label} defaults, against its values.schema.json: ${message}`,
-          });
-        }
       }
     }
   }

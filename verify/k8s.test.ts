@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { dependsNames } from './argo-references';
-import { checkName, embeddedManifestsOf } from './k8s';
+import { checkName } from './k8s';
 import { verifyDist } from './run';
 import { makeDist, matching, namespace, sparkApplication, terraformFiles } from './testing';
+import { embeddedManifestsOf } from './dist';
 
 const DIR = 'k8s/dev/dev-pipelines';
 

@@ -1,19 +1,14 @@
-import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
-import { parseAllDocuments } from 'yaml';
 import { checkArgoReferences } from './argo-references';
-import { cachedByText } from './compiled-schemas';
+import type { Dist } from './dist';
+import { embeddedManifestsOf, objectLabel, parseYamlObjects } from './dist';
 import { findLeaks } from './leaks';
 import type { Problem } from './problem';
-import { formatPath, relativePosix } from './problem';
+import { formatPath } from './problem';
 import type { SchemaRegistry } from './schemas';
-import { listFiles } from './terraform';
 import { REPO_ROOT } from './upstream-cache';
 
 /** Options of {@link verifyKubernetes}. */
 export interface KubernetesCheckOptions {
-  /** Problems name files relative to this directory. */
-  readonly reportRoot: string;
   /** Validators for every kind. */
   readonly registry: SchemaRegistry;
   /**
@@ -47,14 +42,6 @@ export interface LoadedObject {
   readonly label: string;
 }
 
-/** The Argo kinds whose templates may embed manifests, and where their templates live. */
-const ARGO_TEMPLATE_HOLDERS: Readonly<Record<string, readonly string[]>> = {
-  Workflow: ['spec', 'templates'],
-  WorkflowTemplate: ['spec', 'templates'],
-  ClusterWorkflowTemplate: ['spec', 'templates'],
-  CronWorkflow: ['spec', 'workflowSpec', 'templates'],
-};
-
 /** cdk8s appends `-c8` and 8 hex digits of the construct path unless a chart sets `disableResourceNameHashes`. */
 const HASH_SUFFIX = /-c8[0-9a-f]{8}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -67,13 +54,13 @@ const LABEL_NAMED_KINDS = new Set(['Namespace', 'Service']);
 const MAX_CRON_WORKFLOW_NAME = 52;
 
 /**
- * Checks every *.yaml / *.yml under `k8sDir` (one folder per environment): each document parses, validates against
+ * Checks every *.yaml / *.yml of dist/k8s (one folder per environment): each document parses, validates against
  * its kind's schema, has a deterministic, valid name and labels, and holds no unresolved token or local path;
  * manifests embedded in Argo resource templates are validated too; no object is defined twice in one environment;
  * Argo template references resolve. Embedded manifests are parsed as written, before Argo substitutes `{{…}}`, so
  * generated manifests must keep Argo expressions inside (quoted) string fields.
  */
-export function verifyKubernetes(k8sDir: string, options: KubernetesCheckOptions): KubernetesCheckResult {
+export function verifyKubernetes(dist: Dist, options: KubernetesCheckOptions): KubernetesCheckResult {
   const problems: Problem[] = [];
   const kinds: Record<string, number> = {};
   const loaded: LoadedObject[] = [];
@@ -81,10 +68,7 @@ export function verifyKubernetes(k8sDir: string, options: KubernetesCheckOptions
   let embeddedManifests = 0;
   const repoRoot = options.repoRoot ?? REPO_ROOT;
 
-  for (const file of listFiles(k8sDir).filter((f) => /\.ya?ml$/.test(f))) {
-    const report = relativePosix(options.reportRoot, file);
-    const env = relativePosix(k8sDir, file).split('/')[0];
-    const parsed = parseYamlObjects(fs.readFileSync(file, 'utf8'));
+  for (const { file: report, env, parsed } of dist.kubernetesFiles) {
     for (const failure of parsed.failures) {
       problems.push({ file: report, object: `(document ${failure.index + 1})`, message: failure.message });
     }
@@ -126,64 +110,6 @@ export function verifyKubernetes(k8sDir: string, options: KubernetesCheckOptions
   }
   problems.push(...checkDuplicates(loaded), ...checkArgoReferences(loaded));
   return { problems, documents, kinds, embeddedManifests };
-}
-
-/** `Kind/name`, falling back to placeholders so every problem still names something. */
-export function objectLabel(object: Readonly<Record<string, unknown>>): string {
-  const kind = typeof object.kind === 'string' ? object.kind : '(no kind)';
-  const metadata = (object.metadata ?? {}) as Record<string, unknown>;
-  const name =
-    typeof metadata.name === 'string'
-      ? metadata.name
-      : typeof metadata.generateName === 'string'
-        ? `${metadata.generateName}*`
-        : '(no name)';
-  return `${kind}/${name}`;
-}
-
-/**
- * Parses a multi-document YAML text into its mapping documents, skipping empty ones; syntax errors and documents
- * that are not mappings are failures.
- */
-export function parseYamlObjects(text: string): ParsedYaml {
-  // Every check reads the same files (and the same embedded manifests): parsed once, and kept by content digest.
-  parserSalt ??= createHash('sha256').update(fs.readFileSync(__filename)).digest('hex');
-  return cachedByText('k8s-yaml', parserSalt, text, parseYamlObjectsUncached);
-}
-
-let parserSalt: string | undefined;
-
-/** The non-empty documents of a YAML text that are mappings, and the others' problems, by document index. */
-export interface ParsedYaml {
-  objects: { index: number; object: Record<string, unknown> }[];
-  failures: { index: number; message: string }[];
-}
-
-function parseYamlObjectsUncached(text: string): ParsedYaml {
-  const objects: { index: number; object: Record<string, unknown> }[] = [];
-  const failures: { index: number; message: string }[] = [];
-  parseAllDocuments(text).forEach((document, index) => {
-    if (document.errors.length > 0) {
-      failures.push({ index, message: `YAML syntax error: ${oneLine(document.errors[0].message)}` });
-      return;
-    }
-    if (document.contents === null) {
-      return;
-    }
-    const value: unknown = document.toJS({ maxAliasCount: -1 });
-    if (value === null || value === undefined) {
-      return;
-    }
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      failures.push({
-        index,
-        message: `document is a ${Array.isArray(value) ? 'list' : typeof value}, not a mapping`,
-      });
-      return;
-    }
-    objects.push({ index, object: value as Record<string, unknown> });
-  });
-  return { objects, failures };
 }
 
 /**
@@ -277,36 +203,6 @@ function checkLabel(key: string, value: unknown): string[] {
   return messages;
 }
 
-/** The manifests an Argo object embeds in `resource` templates, with where each sits (`templates[2].resource.manifest`). */
-export function embeddedManifestsOf(
-  object: Readonly<Record<string, unknown>>,
-): { where: string; manifest: string }[] {
-  const holder = typeof object.kind === 'string' ? ARGO_TEMPLATE_HOLDERS[object.kind] : undefined;
-  if (
-    holder === undefined ||
-    typeof object.apiVersion !== 'string' ||
-    !object.apiVersion.startsWith('argoproj.io/')
-  ) {
-    return [];
-  }
-  let templates: unknown = object;
-  for (const key of holder) {
-    templates = (templates as Record<string, unknown> | undefined)?.[key];
-  }
-  if (!Array.isArray(templates)) {
-    return [];
-  }
-  const base = holder.slice(1);
-  const out: { where: string; manifest: string }[] = [];
-  templates.forEach((template: unknown, i) => {
-    const manifest = (template as { resource?: { manifest?: unknown } } | null)?.resource?.manifest;
-    if (typeof manifest === 'string') {
-      out.push({ where: formatPath([...base, i, 'resource', 'manifest']), manifest });
-    }
-  });
-  return out;
-}
-
 /** The same object (group, kind, namespace, name) defined twice in one environment: the later one wins silently. */
 function checkDuplicates(objects: readonly LoadedObject[]): Problem[] {
   const seen = new Map<string, LoadedObject>();
@@ -343,6 +239,4 @@ function checkDuplicates(objects: readonly LoadedObject[]): Problem[] {
   return problems;
 }
 
-function oneLine(text: string): string {
-  return text.split('\n')[0].trim().replace(/:$/, '');
-}
+//END

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { TempRepo } from './testing/temp-repo';
+import { TempRepo } from '../test-support/temp-repo';
 
 // `make diff` is what CI or a reviewer runs to ask "is dist/ what the inputs produce?": its exit status must answer.
 let repo: TempRepo;

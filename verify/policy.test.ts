@@ -3,31 +3,30 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import type { Rule } from './policy';
-import {
-  compliant,
-  environmentOfStack,
-  evaluateRules,
-  kubernetesObjects,
-  loadPolicyInput,
-  nonCompliant,
-  notApplicable,
-  runPolicy,
-  terraformStackFromJson,
-} from './policy';
+import { evaluateRules, runPolicy } from './policy';
 import { RULES } from './rules';
 import { hardenedSparkApplication, hardenedWorkflowTemplate } from './rules/testing';
 import { formatSummary, verifyDist } from './run';
 import { makeDist, namespace, terraformFiles } from './testing';
 import { REPO_ROOT } from './upstream-cache';
+import { environmentOfStack, kubernetesObjects, loadDist, terraformStackFromJson } from './dist';
+import type { Rule } from './rules/lib/rule';
+import { compliant, nonCompliant, notApplicable } from './rules/lib/rule';
 
 const RULES_DIR = path.join(REPO_ROOT, 'verify', 'rules');
 const SUPPRESSIONS = path.join(REPO_ROOT, 'verify', 'suppressions.yaml');
 
 describe('the rule registry', () => {
+  // verify/rules/<area>/<id>-<slug>.ts; rules/lib holds shared helpers, other files beside a rule are its helpers.
   const ruleFiles = fs
-    .readdirSync(RULES_DIR)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'index.ts' && f !== 'testing.ts');
+    .readdirSync(RULES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'lib')
+    .flatMap((d) =>
+      fs
+        .readdirSync(path.join(RULES_DIR, d.name))
+        .filter((f) => /^[a-z0-9]+-\d{3}-.*\.ts$/.test(f) && !f.endsWith('.test.ts'))
+        .map((f) => `${d.name}/${f}`),
+    );
 
   test('has at least 40 rules with unique AREA-NNN ids, a one-line info and a rationale', () => {
     expect(RULES.length).toBeGreaterThanOrEqual(40);
@@ -45,7 +44,9 @@ describe('the rule registry', () => {
     const registered = RULES.map((r) => r.id.toLowerCase());
     expect(ruleFiles.length).toBe(RULES.length);
     for (const file of ruleFiles) {
-      const id = /^([a-z0-9]+-\d{3})-/.exec(file)?.[1];
+      const [area, name] = file.split('/');
+      const id = /^([a-z0-9]+-\d{3})-/.exec(name)?.[1];
+      expect(id?.split('-')[0], `${file} sits in the folder of its id's area`).toBe(area);
       expect(id, file).toBeDefined();
       expect(registered, file).toContain(id);
       const source = fs.readFileSync(path.join(RULES_DIR, file), 'utf8');
@@ -207,7 +208,7 @@ describe('runPolicy', () => {
 
   test('reports violations as problems prefixed with the rule id', () => {
     const dist = makeDist(terraformFiles(queue));
-    const result = runPolicy(dist, path.dirname(dist), { rules: RULES });
+    const result = runPolicy(loadDist(dist, path.dirname(dist)), { rules: RULES });
     expect(result.problems).toEqual([
       {
         file: 'dist/terraform/stacks/dev-test/cdk.tf.json',
@@ -232,7 +233,7 @@ describe('runPolicy', () => {
         ],
       }),
     );
-    const result = runPolicy(dist, path.dirname(file), { rules: RULES, suppressionsFile: file });
+    const result = runPolicy(loadDist(dist, path.dirname(file)), { rules: RULES, suppressionsFile: file });
     expect(result.violations).toEqual([]);
     expect(result.suppressed.map((s) => [s.evaluation.object, s.suppression.reason])).toEqual([
       ['aws_sqs_queue.q', 'test queue'],
@@ -251,10 +252,10 @@ describe('runPolicy', () => {
 describe('the committed dist/', () => {
   test('has no unsuppressed violation and no stale suppression', { timeout: 60_000 }, () => {
     const dist = path.join(REPO_ROOT, 'dist');
-    const result = runPolicy(dist, REPO_ROOT, { rules: RULES, suppressionsFile: SUPPRESSIONS });
+    const input = loadDist(dist, REPO_ROOT);
+    const result = runPolicy(input, { rules: RULES, suppressionsFile: SUPPRESSIONS });
     expect(result.problems).toEqual([]);
     expect(result.evaluations.length).toBeGreaterThan(100);
-    const input = loadPolicyInput(dist, REPO_ROOT);
     expect(input.stacks.length).toBeGreaterThan(0);
     expect(input.objects.length).toBeGreaterThan(0);
   });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadDist } from './dist';
 import { verifyKubernetes } from './k8s';
 import type { PolicyOptions, PolicyResult } from './policy';
 import { runPolicy } from './policy';
@@ -98,17 +99,18 @@ export function verifyDist(distDir: string, options: VerifyOptions = {}): Verify
       });
     }
   }
-  const k8s = verifyKubernetes(path.join(dist, 'k8s'), { reportRoot, registry, repoRoot });
-  const terraform = verifyTerraform(path.join(dist, 'terraform'), {
-    reportRoot,
+  // dist/ is read once; every check below takes its files and objects from `loaded`.
+  const loaded = loadDist(dist, reportRoot);
+  const k8s = verifyKubernetes(loaded, { registry, repoRoot });
+  const terraform = verifyTerraform(loaded, {
     repoRoot,
     homeDir: options.homeDir,
     cacheDir: options.cacheDir,
   });
   problems.push(...k8s.problems, ...terraform.problems);
-  const policy = options.policy === undefined ? undefined : runPolicy(dist, reportRoot, options.policy);
+  const policy = options.policy === undefined ? undefined : runPolicy(loaded, options.policy);
   problems.push(...(policy?.problems ?? []));
-  const references = options.references === true ? runReferenceChecks(dist, reportRoot) : undefined;
+  const references = options.references === true ? runReferenceChecks(loaded) : undefined;
   problems.push(...(references?.problems ?? []));
 
   const kinds = Object.fromEntries(Object.entries(k8s.kinds).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import { AWS_REGIONS, parseEnvironment } from '../config';
 import dev from '../config/environments/dev';
 import { PipelineError, allowedKeysAt, isValidName, parsePipeline } from '../config/pipelines';
-import { REPO_ROOT } from './testing/temp-repo';
+import { REPO_ROOT } from '../test-support/temp-repo';
 
 /**
  * Every fix a message suggests must itself pass the same validation: a "did you mean" that leads to the next error

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { findLeaks } from './leaks';
+import { loadDist } from './dist';
 import { terraformAddress, verifyTerraform } from './terraform';
 import { makeDist, matching, terraformFiles } from './testing';
 import { REPO_ROOT } from './upstream-cache';
@@ -12,8 +13,7 @@ function problemsOf(
   extra: Record<string, object> = {},
 ): { file: string; object: string; message: string }[] {
   const dist = makeDist({ ...terraformFiles(stack), ...extra });
-  return verifyTerraform(path.join(dist, 'terraform'), {
-    reportRoot: path.dirname(dist),
+  return verifyTerraform(loadDist(dist, path.dirname(dist)), {
     homeDir: '/home/synth-user',
   }).problems;
 }
@@ -117,9 +117,7 @@ describe('verifyTerraform', () => {
       'terraform/stacks/bad/cdk.tf.json': '{ not json',
       'terraform/stacks/stale/cdk.tf.json': {},
     });
-    const problems = verifyTerraform(path.join(dist, 'terraform'), {
-      reportRoot: path.dirname(dist),
-    }).problems;
+    const problems = verifyTerraform(loadDist(dist, path.dirname(dist)), {}).problems;
     expect(problems.map((p) => `${p.file} ${p.object} ${p.message}`).sort()).toEqual([
       'dist/terraform/manifest.json stacks.bad.annotations[0] cdktf error at bad/Bucket: no region',
       'dist/terraform/manifest.json stacks.gone synthesizedStackPath stacks/gone/cdk.tf.json does not exist; run `make synth`',

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkHelmValues } from './helm-values';
+import type { Dist } from './dist';
+import { checkHelmRelease } from './helm-values';
 import { findLeaks } from './leaks';
 import type { Problem } from './problem';
 import { formatPath, relativePosix } from './problem';
@@ -9,8 +10,6 @@ import { DEFAULT_CACHE_DIR, REPO_ROOT } from './upstream-cache';
 
 /** Options of {@link verifyTerraform}. */
 export interface TerraformCheckOptions {
-  /** Problems name files relative to this directory. */
-  readonly reportRoot: string;
   /**
    * The checkout whose absolute path must not appear in dist/.
    * @default - the repository holding verify/
@@ -37,29 +36,22 @@ export interface TerraformCheckResult {
 }
 
 /**
- * Checks every JSON file under `terraformDir` (cdktf's manifest.json and stacks/<stack>/cdk.tf.json): it parses,
+ * Checks every JSON file of dist/terraform (cdktf's manifest.json and stacks/<stack>/cdk.tf.json): it parses,
  * holds no unresolved cdktf token and no absolute local path, the manifest and the stack folders agree, and Helm
  * releases of charts with a pinned values schema fit it.
  */
-export function verifyTerraform(terraformDir: string, options: TerraformCheckOptions): TerraformCheckResult {
+export function verifyTerraform(dist: Dist, options: TerraformCheckOptions): TerraformCheckResult {
   const problems: Problem[] = [];
-  const files = listFiles(terraformDir).filter((file) => file.endsWith('.json'));
+  const { terraformDir } = dist;
+  const files = dist.terraformFiles;
   const leakOptions = {
     repoRoot: options.repoRoot ?? REPO_ROOT,
     homeDir: options.homeDir ?? os.homedir(),
     localPathPrefixes: (at: readonly (string | number)[]) => !describesCluster(at),
   };
-  for (const file of files) {
-    const report = relativePosix(options.reportRoot, file);
-    let json: unknown;
-    try {
-      json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    } catch (error) {
-      problems.push({
-        file: report,
-        object: '(file)',
-        message: `not valid JSON: ${(error as Error).message}`,
-      });
+  for (const { path: file, file: report, json, error } of files) {
+    if (error !== undefined) {
+      problems.push({ file: report, object: '(file)', message: `not valid JSON: ${error}` });
       continue;
     }
     for (const leak of findLeaks(json, leakOptions)) {
@@ -71,11 +63,16 @@ export function verifyTerraform(terraformDir: string, options: TerraformCheckOpt
       });
     }
     if (path.dirname(file) === terraformDir && path.basename(file) === 'manifest.json') {
-      problems.push(...checkManifest(json, terraformDir, options.reportRoot));
-    } else {
-      for (const { object, message } of checkHelmValues(json, options.cacheDir ?? DEFAULT_CACHE_DIR)) {
-        problems.push({ file: report, object, message });
-      }
+      problems.push(...checkManifest(json, dist));
+    }
+  }
+  for (const release of dist.stacks.flatMap((s) => s.resources).filter((r) => r.type === 'helm_release')) {
+    for (const { object, message } of checkHelmRelease(
+      release.address,
+      release.values,
+      options.cacheDir ?? DEFAULT_CACHE_DIR,
+    )) {
+      problems.push({ file: release.file, object, message });
     }
   }
   return { problems, files: files.length };
@@ -128,7 +125,8 @@ export function terraformAddress(segments: readonly (string | number)[]): { obje
 }
 
 /** cdktf's manifest lists every stack; each must have its file, every stack file must be listed, no error annotations. */
-function checkManifest(json: unknown, terraformDir: string, reportRoot: string): Problem[] {
+function checkManifest(json: unknown, dist: Dist): Problem[] {
+  const { terraformDir, reportRoot } = dist;
   const report = relativePosix(reportRoot, path.join(terraformDir, 'manifest.json'));
   const problems: Problem[] = [];
   const stacks = (json as { stacks?: unknown } | null)?.stacks;
@@ -166,10 +164,13 @@ function checkManifest(json: unknown, terraformDir: string, reportRoot: string):
     });
   }
   const stacksDir = path.join(terraformDir, 'stacks');
-  for (const file of listFiles(stacksDir).filter((f) => path.basename(f) === 'cdk.tf.json')) {
+  const stackFiles = dist.terraformFiles.filter(
+    (f) => path.basename(f.path) === 'cdk.tf.json' && f.path.startsWith(stacksDir + path.sep),
+  );
+  for (const { path: file, file: report } of stackFiles) {
     if (!listed.has(file)) {
       problems.push({
-        file: relativePosix(reportRoot, file),
+        file: report,
         object: '(file)',
         message:
           'stack file is not listed in manifest.json (left over from a removed stack?); run `make synth`',
@@ -177,23 +178,4 @@ function checkManifest(json: unknown, terraformDir: string, reportRoot: string):
     }
   }
   return problems;
-}
-
-/** Every file below `dir`, sorted, or none when `dir` does not exist. */
-export function listFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) {
-    return [];
-  }
-  const out: string[] = [];
-  for (const entry of fs
-    .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      out.push(...listFiles(full));
-    } else if (entry.isFile()) {
-      out.push(full);
-    }
-  }
-  return out;
 }

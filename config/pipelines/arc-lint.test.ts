@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { REPO_ROOT } from '../../verify/testing/temp-repo';
+import { REPO_ROOT } from '../../test-support/temp-repo';
 import { loadEnvironments } from '../index';
 import { lintArcJob, type ArcJobInput } from './arc-lint';
 import { ARC_MAGICS } from './arc-stages';

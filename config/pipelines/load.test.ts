@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { REPO_ROOT, TempRepo } from '../../verify/testing/temp-repo';
+import { REPO_ROOT, TempRepo } from '../../test-support/temp-repo';
 import { loadEnvironments } from '../index';
 import { PipelineError, loadPipelines, parsePipeline } from './load';
 import type { PipelineSpec } from './model';

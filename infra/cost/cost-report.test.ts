@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { REPO_ROOT } from '../../verify/testing/temp-repo';
+import { REPO_ROOT } from '../../test-support/temp-repo';
 import { addEnvironmentStacks } from '../app';
 import { systemScaling } from '../constructs/system-node-group';
 import { DEV, PROD, devWith, resourcesOf, synthStack, testApp } from '../testing';

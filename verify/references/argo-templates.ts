@@ -1,7 +1,7 @@
 import { resolveArgoReferences } from '../argo-references';
-import { objectLabel } from '../k8s';
 import type { Problem } from '../problem';
 import type { ReferenceCheck } from './model';
+import { objectLabel } from '../dist';
 
 /**
  * Argo references resolve within each environment: `templateRef` names a WorkflowTemplate (ClusterWorkflowTemplate

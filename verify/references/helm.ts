@@ -3,7 +3,8 @@
  * set of patterns (documented in verify/README.md, "Reference checks"); anything else in the values is not read.
  */
 import { formatPath } from '../problem';
-import type { HelmRelease, Json, Segments } from './model';
+import type { HelmRelease } from '../dist';
+import type { Json, Segments } from './model';
 import { asArray, asObject, at, isExpression, walkObjects } from './model';
 import type { Placement } from './pods';
 import { placementOf } from './pods';

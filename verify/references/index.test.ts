@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { formatSummary, verifyDist } from '../run';
 import { REFERENCE_CHECKS, runChecks, runReferenceChecks } from './index';
-import { loadReferenceInput } from './model';
+import { loadDist } from '../dist';
+import { referenceInput } from './model';
 import { EXTERNAL_LOCATIONS_FILE } from './s3-locations';
 import { makeDist, matching, namespace, sparkApplication, terraformFiles } from '../testing';
 import { copyDist, fixKnownGaps } from './testing';
@@ -21,7 +22,7 @@ describe('reference checks', () => {
   test('the (fixed) committed dist/ has no unresolved reference, and each check counts what it checked', () => {
     const dist = copyDist();
     fixKnownGaps(dist);
-    const result = runReferenceChecks(dist, path.dirname(dist));
+    const result = runReferenceChecks(loadDist(dist, path.dirname(dist)));
     expect(result.problems).toEqual([]);
     for (const check of result.checks) {
       expect(check.checked, check.id).toBeGreaterThan(0);
@@ -30,7 +31,7 @@ describe('reference checks', () => {
   });
 
   test('a check that throws is a problem, never a silent pass', () => {
-    const input = loadReferenceInput(copyDist(), '/');
+    const input = referenceInput(loadDist(copyDist(), '/'));
     const broken = {
       id: 'broken',
       title: 'throws',

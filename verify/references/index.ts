@@ -2,11 +2,12 @@
  * Cross-layer reference checks: what dist/k8s names must exist in dist/terraform or dist/k8s of the same environment
  * (and the other way round). One check per file; verify/README.md ("Reference checks") lists what each recognises.
  */
+import type { Dist } from '../dist';
 import type { Problem } from '../problem';
 import { argoTemplatesCheck } from './argo-templates';
 import { irsaRolesCheck } from './irsa-roles';
 import type { ReferenceCheck, ReferenceInput } from './model';
-import { loadReferenceInput } from './model';
+import { referenceInput } from './model';
 import { namespacesCheck } from './namespaces';
 import { nodePlacementCheck } from './node-placement';
 import { podIdentityCheck } from './pod-identity';
@@ -71,7 +72,7 @@ export function runChecks(
   return { problems, checked: summary.reduce((n, c) => n + c.checked, 0), checks: summary, notes };
 }
 
-/** Loads `<distDir>/terraform` and `<distDir>/k8s` and runs every reference check. */
-export function runReferenceChecks(distDir: string, reportRoot: string): ReferencesResult {
-  return runChecks(loadReferenceInput(distDir, reportRoot));
+/** Runs every reference check on a loaded dist/. */
+export function runReferenceChecks(dist: Dist): ReferencesResult {
+  return runChecks(referenceInput(dist));
 }

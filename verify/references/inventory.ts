@@ -2,7 +2,7 @@
  * What an environment creates, from every layer: Kubernetes objects (manifests, manifests embedded in Argo templates,
  * Helm `extraObjects`), objects Helm charts create (recognised values, see helm.ts) and objects EKS add-ons create.
  */
-import type { ReferenceEnvironment } from './model';
+import type { DistEnvironment } from '../dist';
 import { asObject, namespaceOf, resourcesOfType } from './model';
 import { helmExtraObjects, helmServiceAccounts } from './helm';
 
@@ -31,7 +31,7 @@ function add(map: Map<string, string>, key: string, source: string): void {
 
 /** Every manifest of the environment and every Helm `extraObjects` manifest, with its namespace and source. */
 function allManifests(
-  environment: ReferenceEnvironment,
+  environment: DistEnvironment,
 ): { manifest: Readonly<Record<string, unknown>>; namespace: string; source: string }[] {
   return [
     ...environment.objects.map((o) => ({ manifest: o.manifest, namespace: namespaceOf(o), source: o.file })),
@@ -51,7 +51,7 @@ function nameOf(manifest: Readonly<Record<string, unknown>>): string | undefined
 }
 
 /** Service accounts (`namespace/name` → source): ServiceAccount manifests, Helm-created accounts, add-on accounts. */
-export function serviceAccountsCreated(environment: ReferenceEnvironment): Created {
+export function serviceAccountsCreated(environment: DistEnvironment): Created {
   const out = new Map<string, string>();
   for (const { manifest, namespace, source } of allManifests(environment)) {
     const name = nameOf(manifest);
@@ -76,7 +76,7 @@ export function serviceAccountsCreated(environment: ReferenceEnvironment): Creat
 }
 
 /** Namespaces (`name` → source): Namespace manifests, Helm releases with `create_namespace`, the built-in ones. */
-export function namespacesCreated(environment: ReferenceEnvironment): Created {
+export function namespacesCreated(environment: DistEnvironment): Created {
   const out = new Map<string, string>();
   for (const name of BUILTIN_NAMESPACES) add(out, name, '(built in)');
   for (const { manifest, source } of allManifests(environment)) {
@@ -93,7 +93,7 @@ export function namespacesCreated(environment: ReferenceEnvironment): Created {
  * Secrets and ConfigMaps (`Kind/namespace/name` → source): Secret and ConfigMap manifests, ExternalSecrets
  * (external-secrets.io; the Secret they write is `spec.target.name`, else their own name).
  */
-export function configObjectsCreated(environment: ReferenceEnvironment): Created {
+export function configObjectsCreated(environment: DistEnvironment): Created {
   const out = new Map<string, string>();
   for (const { manifest, namespace, source } of allManifests(environment)) {
     const name = nameOf(manifest);

@@ -1,8 +1,8 @@
-import type { TerraformResource } from '../policy';
 import type { Problem } from '../problem';
 import { formatPath } from '../problem';
 import { helmServiceAccounts, valuesPath } from './helm';
-import type { ReferenceCheck, ReferenceEnvironment, StackInfo } from './model';
+import type { DistEnvironment, TerraformStack } from '../dist';
+import type { ReferenceCheck } from './model';
 import {
   asArray,
   asObject,
@@ -13,6 +13,7 @@ import {
   resolveReference,
   resourcesOfType,
 } from './model';
+import type { TerraformResource } from '../dist';
 
 /** The annotation IRSA reads. */
 export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
@@ -36,7 +37,7 @@ interface Annotated {
   readonly where: string;
 }
 
-function annotated(environment: ReferenceEnvironment): Annotated[] {
+function annotated(environment: DistEnvironment): Annotated[] {
   const out: Annotated[] = [];
   for (const object of environment.objects) {
     const metadata = asObject(object.manifest.metadata);
@@ -132,8 +133,8 @@ function trustStatements(role: TerraformResource): TrustStatement[] | undefined 
 
 /** Why the role does not trust exactly `subject` through the cluster's OIDC provider; undefined when it does. */
 function trustFailure(
-  environment: ReferenceEnvironment,
-  stack: StackInfo,
+  environment: DistEnvironment,
+  stack: TerraformStack,
   role: TerraformResource,
   subject: string,
 ): string | undefined {

@@ -1,53 +1,22 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import type { KubernetesObject, ResolvedReference, TerraformResource, TerraformStack } from '../policy';
-import { loadKubernetesObjects, terraformStackFromJson } from '../policy';
+import type {
+  Dist,
+  DistEnvironment,
+  KubernetesObject,
+  ResolvedReference,
+  TerraformResource,
+  TerraformStack,
+} from '../dist';
 import type { Problem } from '../problem';
-import { relativePosix } from '../problem';
-import { listFiles } from '../terraform';
 
 /** A JSON object. */
 export type Json = Record<string, unknown>;
 /** Path segments inside an object, formatted with `formatPath`. */
 export type Segments = readonly (string | number)[];
 
-/** One synthesized stack with its outputs, which other stacks read through `terraform_remote_state`. */
-export interface StackInfo extends TerraformStack {
-  /** `output` blocks: name → arguments (`value`, `description`, …). */
-  readonly outputs: Readonly<Record<string, Json>>;
-  /** `data` blocks: type → name → arguments (`terraform_remote_state` among them). */
-  readonly data: Readonly<Record<string, Readonly<Record<string, Json>>>>;
-}
-
-/** A `helm_release` with its values documents parsed and merged in order, as Helm merges them. */
-export interface HelmRelease {
-  readonly resource: TerraformResource;
-  /** Chart name (`argo-workflows`). */
-  readonly chart: string;
-  /** Release namespace (the Helm provider's default is `default`). */
-  readonly namespace: string;
-  /** Whether the release creates its namespace (`create_namespace`). */
-  readonly createNamespace: boolean;
-  /** The merged values (`set` blocks are not read: dist/ uses `values` documents only). */
-  readonly values: Json;
-}
-
-/** Everything of one environment the reference checks read: its stacks and its manifests. */
-export interface ReferenceEnvironment {
-  /** `dev`, `prod`: the folder under dist/k8s and the stack name prefix. */
-  readonly env: string;
-  /** Stacks named `<env>-*`. */
-  readonly stacks: readonly StackInfo[];
-  /** Objects of dist/k8s/<env>, with the manifests embedded in Argo resource templates. */
-  readonly objects: readonly KubernetesObject[];
-  /** Helm releases of the env's stacks. */
-  readonly helmReleases: readonly HelmRelease[];
-}
-
 /** What every check gets. */
 export interface ReferenceInput {
-  readonly environments: readonly ReferenceEnvironment[];
+  readonly environments: readonly DistEnvironment[];
   /** Problems name files relative to this directory. */
   readonly reportRoot: string;
 }
@@ -71,82 +40,9 @@ export interface ReferenceCheck {
   run(input: ReferenceInput): ReferenceCheckResult;
 }
 
-/** Reads dist/terraform/stacks/*\/cdk.tf.json and dist/k8s/<env>/** and groups them by environment. */
-export function loadReferenceInput(distDir: string, reportRoot: string): ReferenceInput {
-  const stacks = loadStacks(path.join(distDir, 'terraform'), reportRoot);
-  const objects = loadKubernetesObjects(path.join(distDir, 'k8s'), reportRoot);
-  const envs = [...new Set([...stacks.map((s) => s.env), ...objects.map((o) => o.env)])].sort();
-  return {
-    reportRoot,
-    environments: envs.map((env) => {
-      const mine = stacks.filter((s) => s.env === env);
-      return {
-        env,
-        stacks: mine,
-        objects: objects.filter((o) => o.env === env),
-        helmReleases: mine.flatMap((s) =>
-          s.resources.filter((r) => r.type === 'helm_release').map(helmRelease),
-        ),
-      };
-    }),
-  };
-}
-
-function loadStacks(terraformDir: string, reportRoot: string): StackInfo[] {
-  const out: StackInfo[] = [];
-  for (const file of listFiles(path.join(terraformDir, 'stacks')).filter(
-    (f) => path.basename(f) === 'cdk.tf.json',
-  )) {
-    let json: unknown;
-    try {
-      json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    } catch {
-      continue; // verifyTerraform reports unreadable files
-    }
-    const stack = path.basename(path.dirname(file));
-    const outputs = asObject(asObject(json)?.output) ?? {};
-    const data = asObject(asObject(json)?.data) ?? {};
-    out.push({
-      ...terraformStackFromJson(stack, relativePosix(reportRoot, file), json),
-      outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, asObject(v) ?? {}])),
-      data: Object.fromEntries(
-        Object.entries(data).map(([type, blocks]) => [
-          type,
-          Object.fromEntries(Object.entries(asObject(blocks) ?? {}).map(([n, v]) => [n, asObject(v) ?? {}])),
-        ]),
-      ),
-    });
-  }
-  return out.sort((a, b) => compare(a.stack, b.stack));
-}
-
-function helmRelease(resource: TerraformResource): HelmRelease {
-  const { chart, namespace, create_namespace: createNamespace, values } = resource.values;
-  let merged: Json = {};
-  for (const text of asArray(values)) {
-    if (typeof text !== 'string') continue;
-    for (const document of parseAllDocuments(text)) {
-      const value: unknown = document.errors.length === 0 ? document.toJS() : undefined;
-      const object = asObject(value);
-      if (object !== undefined) merged = deepMerge(merged, object);
-    }
-  }
-  return {
-    resource,
-    chart: typeof chart === 'string' ? chart : '',
-    namespace: typeof namespace === 'string' ? namespace : 'default',
-    createNamespace: createNamespace === true,
-    values: merged,
-  };
-}
-
-function deepMerge(base: Json, over: Json): Json {
-  const out: Json = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const [a, b] = [asObject(out[key]), asObject(value)];
-    out[key] = a !== undefined && b !== undefined ? deepMerge(a, b) : value;
-  }
-  return out;
+/** The reference checks' view of a loaded dist/: its environments. */
+export function referenceInput(dist: Dist): ReferenceInput {
+  return { reportRoot: dist.reportRoot, environments: dist.environments };
 }
 
 const REMOTE_OUTPUT = /^\$\{data\.terraform_remote_state\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)\}$/;
@@ -158,11 +54,11 @@ const REMOTE_OUTPUT = /^\$\{data\.terraform_remote_state\.([A-Za-z_][\w-]*)\.out
  * `${data.terraform_remote_state.x.outputs.y}` whose output `y` of the other stack is such a reference.
  */
 export function resolveReference(
-  environment: ReferenceEnvironment,
-  stack: StackInfo,
+  environment: DistEnvironment,
+  stack: TerraformStack,
   value: unknown,
   depth = 0,
-): { stack: StackInfo; reference: ResolvedReference } | undefined {
+): { stack: TerraformStack; reference: ResolvedReference } | undefined {
   if (typeof value !== 'string' || depth > 4) return undefined;
   const remote = REMOTE_OUTPUT.exec(value);
   if (remote === null) {
@@ -178,10 +74,10 @@ export function resolveReference(
 
 /** The stack a `terraform_remote_state` data source of `stack` reads, by its state key. */
 export function remoteStack(
-  environment: ReferenceEnvironment,
-  stack: StackInfo,
+  environment: DistEnvironment,
+  stack: TerraformStack,
   dataName: string,
-): StackInfo | undefined {
+): TerraformStack | undefined {
   const key = asObject(stack.lookup.data('terraform_remote_state', dataName)?.config)?.key;
   if (typeof key !== 'string') return undefined;
   const name = path.posix.basename(key).replace(/\.tfstate$/, '');
@@ -189,7 +85,7 @@ export function remoteStack(
 }
 
 /** The stacks' managed resources of one type, in stack order. */
-export function resourcesOfType(environment: ReferenceEnvironment, type: string): TerraformResource[] {
+export function resourcesOfType(environment: DistEnvironment, type: string): TerraformResource[] {
   return environment.stacks.flatMap((s) => s.resources.filter((r) => r.type === type));
 }
 

@@ -1,7 +1,8 @@
 import type { Problem } from '../problem';
 import { formatPath } from '../problem';
 import { namespacesCreated } from './inventory';
-import type { ReferenceCheck, ReferenceEnvironment } from './model';
+import type { DistEnvironment } from '../dist';
+import type { ReferenceCheck } from './model';
 import { asArray, asObject, isExpression, listing, objectName, resourcesOfType } from './model';
 
 interface NamespaceUse {
@@ -11,7 +12,7 @@ interface NamespaceUse {
   readonly where: string;
 }
 
-function uses(environment: ReferenceEnvironment): NamespaceUse[] {
+function uses(environment: DistEnvironment): NamespaceUse[] {
   const out: NamespaceUse[] = [];
   for (const object of environment.objects) {
     const namespace = asObject(object.manifest.metadata)?.namespace;

@@ -1,7 +1,8 @@
 import type { Problem } from '../problem';
 import { formatPath } from '../problem';
 import { helmPlacements, valuesPath } from './helm';
-import type { Json, ReferenceCheck, ReferenceEnvironment, Segments } from './model';
+import type { DistEnvironment } from '../dist';
+import type { Json, ReferenceCheck, Segments } from './model';
 import { asArray, asObject, isExpression, objectName, resourcesOfType, walkObjects } from './model';
 import type { Placement, Toleration } from './pods';
 import { isEmptyPlacement, placementOf, podUses } from './pods';
@@ -126,7 +127,7 @@ function nodePoolSource(manifest: Readonly<Json>, name: string): NodeSource {
  * The node sources of an environment, read from dist/ alone: every `aws_eks_node_group` of its Terraform stacks and
  * every Karpenter NodePool of its manifests. A pod that only a NodePool missing from dist/ would admit is reported.
  */
-export function nodeSources(environment: ReferenceEnvironment): NodeSource[] {
+export function nodeSources(environment: DistEnvironment): NodeSource[] {
   const groups = resourcesOfType(environment, 'aws_eks_node_group').map((r) =>
     nodeGroupSource(r.values, `${r.address} (${r.stack})`),
   );

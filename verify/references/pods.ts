@@ -1,6 +1,6 @@
-import type { KubernetesObject } from '../policy';
 import type { Json, Segments } from './model';
 import { asArray, asObject, at, namespaceOf } from './model';
+import type { KubernetesObject } from '../dist';
 
 /** A toleration as a pod spec writes it. */
 export interface Toleration {

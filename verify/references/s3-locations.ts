@@ -4,7 +4,8 @@ import type { Problem } from '../problem';
 import { formatPath } from '../problem';
 import type { AllowEntry } from './allow-list';
 import { readAllowList, staleEntry } from './allow-list';
-import type { ReferenceCheck, ReferenceEnvironment, Segments } from './model';
+import type { DistEnvironment } from '../dist';
+import type { ReferenceCheck, Segments } from './model';
 import { asObject, listing, objectName, resourcesOfType } from './model';
 
 /** The allow-list of deliberately external S3 locations (`locations:`). */
@@ -32,7 +33,7 @@ function bucketOf(uri: unknown): string | undefined {
  * without managing it (`data.existingDatalakeBucket`): the Glue database `location_uri` and the `datalake_bucket_name`
  * output.
  */
-function bucketsOf(environment: ReferenceEnvironment): Buckets {
+function bucketsOf(environment: DistEnvironment): Buckets {
   const known = new Map<string, string>();
   for (const bucket of resourcesOfType(environment, 'aws_s3_bucket')) {
     if (typeof bucket.values.bucket === 'string')

@@ -1,11 +1,12 @@
-import type { KubernetesObject } from '../policy';
 import type { Problem } from '../problem';
 import { formatPath } from '../problem';
 import { helmConfigReferences, valuesPath } from './helm';
 import { configObjectsCreated } from './inventory';
-import type { Json, ReferenceCheck, ReferenceEnvironment, Segments } from './model';
+import type { DistEnvironment } from '../dist';
+import type { Json, ReferenceCheck, Segments } from './model';
 import { asArray, asObject, isExpression, listing, namespaceOf, objectName, walkObjects } from './model';
 import { podUses } from './pods';
+import type { KubernetesObject } from '../dist';
 
 /** ConfigMaps Kubernetes publishes in every namespace. */
 const PUBLISHED_CONFIG_MAPS = ['kube-root-ca.crt'];
@@ -87,7 +88,7 @@ function objectUses(object: KubernetesObject): ConfigUse[] {
   return out;
 }
 
-function uses(environment: ReferenceEnvironment): ConfigUse[] {
+function uses(environment: DistEnvironment): ConfigUse[] {
   return [
     ...environment.objects.flatMap(objectUses),
     ...environment.helmReleases.flatMap((release) =>

@@ -2,7 +2,8 @@ import type { Problem } from '../problem';
 import { formatPath } from '../problem';
 import { helmServiceAccounts, valuesPath } from './helm';
 import { serviceAccountsCreated } from './inventory';
-import type { ReferenceCheck, ReferenceEnvironment } from './model';
+import type { DistEnvironment } from '../dist';
+import type { ReferenceCheck } from './model';
 import { asArray, asObject, isExpression, listing, namespaceOf, objectName } from './model';
 import { podUses } from './pods';
 
@@ -16,7 +17,7 @@ interface Use {
 }
 
 /** Every use of a service account in the environment: pods, Spark roles, Argo workflows, bindings, Helm values. */
-function uses(environment: ReferenceEnvironment): Use[] {
+function uses(environment: DistEnvironment): Use[] {
   const out: Use[] = [];
   for (const object of environment.objects) {
     for (const pod of podUses(object)) {

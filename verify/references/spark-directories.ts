@@ -1,5 +1,6 @@
 import type { Problem } from '../problem';
-import type { Json, ReferenceCheck, ReferenceEnvironment } from './model';
+import type { DistEnvironment } from '../dist';
+import type { Json, ReferenceCheck } from './model';
 import { asObject, objectName, resourcesOfType } from './model';
 
 /**
@@ -42,7 +43,7 @@ function directoryProperties(manifest: Readonly<Json>): { property: string; uri:
 }
 
 /** `bucket/key` of every `aws_s3_object` the environment's Terraform creates. */
-function objectsOf(environment: ReferenceEnvironment): Set<string> {
+function objectsOf(environment: DistEnvironment): Set<string> {
   const out = new Set<string>();
   for (const object of resourcesOfType(environment, 'aws_s3_object')) {
     const { bucket, key } = object.values;

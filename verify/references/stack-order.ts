@@ -6,7 +6,8 @@
  */
 import * as path from 'node:path';
 import type { Problem } from '../problem';
-import type { ReferenceCheck, ReferenceEnvironment, StackInfo } from './model';
+import type { DistEnvironment, TerraformStack } from '../dist';
+import type { ReferenceCheck } from './model';
 import { asObject, compare, isExpression, listing } from './model';
 
 /** Data sources that compute their result locally or from the caller, never from the project's own objects. */
@@ -32,7 +33,7 @@ export const AWS_OWNED_LOOKUPS: Readonly<
 };
 
 /** The stacks `stack` reads through remote state, by name (unknown keys as given, prefixed `?`). */
-export function remoteStateReads(stack: StackInfo, known: ReadonlySet<string>): string[] {
+export function remoteStateReads(stack: TerraformStack, known: ReadonlySet<string>): string[] {
   return Object.values(stack.data.terraform_remote_state ?? {}).map((block) => {
     const key = asObject(block.config)?.key;
     const name = typeof key === 'string' ? path.posix.basename(key).replace(/\.tfstate$/, '') : String(key);
@@ -69,7 +70,7 @@ function matches(
   });
 }
 
-function checkEnvironment(environment: ReferenceEnvironment): { problems: Problem[]; checked: number } {
+function checkEnvironment(environment: DistEnvironment): { problems: Problem[]; checked: number } {
   const problems: Problem[] = [];
   let checked = 0;
   const names = new Set(environment.stacks.map((s) => s.stack));

@@ -5,7 +5,8 @@
  * answers 503 behind CloudFront.
  */
 import type { Problem } from '../problem';
-import type { HelmRelease, ReferenceCheck, ReferenceEnvironment } from './model';
+import type { HelmRelease, DistEnvironment } from '../dist';
+import type { ReferenceCheck } from './model';
 import { asArray, asObject, at, listing, namespaceOf, objectName, resourcesOfType } from './model';
 
 /** A Service port: its number and name. */
@@ -74,7 +75,7 @@ export const HELM_SERVICES: Readonly<Record<string, (release: HelmRelease) => Kn
   },
 };
 
-function knownServices(environment: ReferenceEnvironment): KnownService[] {
+function knownServices(environment: DistEnvironment): KnownService[] {
   const out: KnownService[] = [];
   for (const object of environment.objects) {
     if (object.manifest.kind !== 'Service' || object.embeddedIn !== undefined) continue;
@@ -96,7 +97,7 @@ function knownServices(environment: ReferenceEnvironment): KnownService[] {
   return out;
 }
 
-function checkEnvironment(environment: ReferenceEnvironment): { problems: Problem[]; checked: number } {
+function checkEnvironment(environment: DistEnvironment): { problems: Problem[]; checked: number } {
   const problems: Problem[] = [];
   let checked = 0;
   const services = knownServices(environment);

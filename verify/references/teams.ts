@@ -1,6 +1,7 @@
 import type { Problem } from '../problem';
 import { ROLE_ARN_ANNOTATION } from './irsa-roles';
-import type { ReferenceCheck, ReferenceEnvironment } from './model';
+import type { DistEnvironment } from '../dist';
+import type { ReferenceCheck } from './model';
 import { asArray, asObject, at, listing, namespaceOf, objectName, resourcesOfType } from './model';
 import { podUses } from './pods';
 
@@ -23,7 +24,7 @@ function labelsOf(value: unknown): Record<string, unknown> {
 }
 
 /** The `sub` values the trust policy of a role (by name) accepts, from the IAM JSON of dist/terraform. */
-function trustedSubjects(environment: ReferenceEnvironment, roleName: string): string[] | undefined {
+function trustedSubjects(environment: DistEnvironment, roleName: string): string[] | undefined {
   const role = resourcesOfType(environment, 'aws_iam_role').find((r) => r.values.name === roleName);
   if (role === undefined) return undefined;
   const document = role.lookup.reference(role.values.assume_role_policy);
@@ -37,7 +38,7 @@ function trustedSubjects(environment: ReferenceEnvironment, roleName: string): s
 }
 
 /** Namespace of each team, from the Namespace objects of dist/k8s labelled with a team. */
-function teamNamespaces(environment: ReferenceEnvironment): Map<string, string> {
+function teamNamespaces(environment: DistEnvironment): Map<string, string> {
   const out = new Map<string, string>();
   for (const object of environment.objects) {
     const team = labelsOf(object.manifest.metadata)[TEAM_LABEL];

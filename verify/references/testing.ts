@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { REPO_ROOT } from '../upstream-cache';
 import type { Json, ReferenceCheck, ReferenceCheckResult, ReferenceInput, Segments } from './model';
-import { asObject, at, loadReferenceInput } from './model';
+import { loadDist } from '../dist';
+import { asObject, at, referenceInput } from './model';
 
 /** The committed dist/. */
 export const REAL_DIST = path.join(REPO_ROOT, 'dist');
@@ -23,8 +24,8 @@ let realInput: ReferenceInput | undefined;
 
 /** Runs one check on a dist/ folder (the committed one is read once per test file), files named `dist/…`. */
 export function runOn(check: ReferenceCheck, dist: string = REAL_DIST): ReferenceCheckResult {
-  if (dist !== REAL_DIST) return check.run(loadReferenceInput(dist, path.dirname(dist)));
-  realInput ??= loadReferenceInput(REAL_DIST, REPO_ROOT);
+  if (dist !== REAL_DIST) return check.run(referenceInput(loadDist(dist, path.dirname(dist))));
+  realInput ??= referenceInput(loadDist(REAL_DIST, REPO_ROOT));
   return check.run(realInput);
 }
 

@@ -2,21 +2,19 @@
  * Test helpers for the policy rules: build small Terraform and Kubernetes objects, or take real ones from the
  * committed dist/ and break them with path edits, and declare Compliance / Noncompliance cases.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import { parseYamlObjects } from '../k8s';
-import type {
-  KubernetesObject,
-  ObjectResult,
-  Rule,
-  RuleResult,
-  TerraformResource,
-  TerraformStack,
-} from '../policy';
-import { kubernetesObjects, terraformStackFromJson } from '../policy';
 import { REPO_ROOT } from '../upstream-cache';
+import type { KubernetesObject, TerraformResource, TerraformStack } from '../dist';
+import {
+  kubernetesObjects,
+  parseYamlObjects,
+  readKubernetesFile,
+  readTerraformFile,
+  terraformStackFromJson,
+} from '../dist';
+import type { ObjectResult, Rule, RuleResult } from './lib/rule';
 
 /** The account of the test and dist/ environments. */
 export const ACCOUNT = '111122223333';
@@ -80,9 +78,12 @@ export function pick(from: TerraformStack, address: string): TerraformResource {
 
 /** The committed dist/ stack `name` (e.g. `dev-foundation`), with edits applied to its JSON. */
 export function distStack(name: string, edits: Edits = {}): TerraformStack {
-  const file = path.join(REPO_ROOT, 'dist', 'terraform', 'stacks', name, 'cdk.tf.json');
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-  return terraformStackFromJson(name, `dist/terraform/stacks/${name}/cdk.tf.json`, edited(json, edits));
+  const { file, json, error } = readTerraformFile(
+    path.join(REPO_ROOT, 'dist', 'terraform', 'stacks', name, 'cdk.tf.json'),
+    REPO_ROOT,
+  );
+  if (error !== undefined) throw new Error(`${file}: ${error}`);
+  return terraformStackFromJson(name, file, edited(json, edits));
 }
 
 /** A resource of a committed dist/ stack, after edits to the stack JSON (`resource.<type>.<name>.<field>`). */
@@ -114,10 +115,11 @@ export const DIST_K8S = {
 
 /** The first document of a committed dist/k8s file (path below dist/k8s), freshly parsed (safe to modify). */
 export function distManifest(file: string): Record<string, unknown> {
-  const text = fs.readFileSync(path.join(REPO_ROOT, 'dist', 'k8s', file), 'utf8');
-  const [first] = parseYamlObjects(text).objects;
+  const k8sDir = path.join(REPO_ROOT, 'dist', 'k8s');
+  const [first] = readKubernetesFile(path.join(k8sDir, file), k8sDir, REPO_ROOT).parsed.objects;
   if (first === undefined) throw new Error(`dist/k8s/${file} holds no object`);
-  return first.object;
+  // The parse is cached by content: a copy, so a test's edits never reach another test.
+  return structuredClone(first.object);
 }
 
 /** The first object of a committed dist/k8s file (path below dist/k8s), after edits. */

@@ -1,5 +1,5 @@
-import type { StackLookup, TerraformResource } from '../../policy';
 import { blocks, record, show, strings } from './values';
+import type { StackLookup, TerraformResource } from '../../dist';
 
 /** A principal block: type `AWS`, `Service`, `Federated`, `CanonicalUser` or `*`, and its identifiers. */
 export interface Principal {

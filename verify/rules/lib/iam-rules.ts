@@ -1,7 +1,8 @@
-import type { RuleResult, TerraformResource } from '../../policy';
-import { notApplicable, verdict } from '../../policy';
 import type { PolicyKind, PolicyLookup, Statement } from './iam-policy';
 import { policiesOf, resolveAttribute, statementName } from './iam-policy';
+import type { TerraformResource } from '../../dist';
+import type { RuleResult } from './rule';
+import { notApplicable, verdict } from './rule';
 
 /**
  * Applies a per-statement check to every policy of the given kinds a resource carries: not applicable when it has

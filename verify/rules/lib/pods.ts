@@ -1,7 +1,8 @@
-import type { KubernetesObject, RuleResult } from '../../policy';
-import { notApplicable, verdict } from '../../policy';
 import { formatPath } from '../../problem';
 import { blocks, record, show, text } from './values';
+import type { KubernetesObject } from '../../dist';
+import type { RuleResult } from './rule';
+import { notApplicable, verdict } from './rule';
 
 /** One container of a pod, with what the pod-security rules read. */
 export interface PodContainer {

@@ -1,6 +1,6 @@
 import type { BucketPurpose } from '../../../config/naming';
-import type { TerraformResource, TerraformStack } from '../../policy';
 import { text } from './values';
+import type { TerraformResource, TerraformStack } from '../../dist';
 
 /** The bucket a bucket-level resource (`aws_s3_bucket_*`) configures. */
 export interface BucketTarget {

@@ -1,0 +1,24 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as prettier from 'prettier';
+import { pipelineJsonSchema } from '../config/pipelines/schema';
+
+/** The published schema, relative to the repository root (pipeline files reference it as ../pipeline.schema.json). */
+export const SCHEMA_FILE = 'etl/pipeline.schema.json';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** The text of etl/pipeline.schema.json as generated from the zod schema, formatted as `make lint` expects. */
+export async function renderSchemaFile(): Promise<string> {
+  const target = path.join(REPO_ROOT, SCHEMA_FILE);
+  const options = (await prettier.resolveConfig(target)) ?? {};
+  return prettier.format(JSON.stringify(pipelineJsonSchema()), { ...options, parser: 'json' });
+}
+
+// `make schema` (`npx tsx tools/write-schema.ts`) rewrites the file; importing this module (tests) does not.
+if (require.main === module) {
+  void renderSchemaFile().then((text) => {
+    fs.writeFileSync(path.join(REPO_ROOT, SCHEMA_FILE), text);
+    console.log(`schema: ${SCHEMA_FILE} written`);
+  });
+}
