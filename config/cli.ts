@@ -1,4 +1,4 @@
-import { loadEnvironments } from '.';
+import { loadEnvironments } from './shipped';
 import type { EnvironmentConfig } from './environment';
 import { ConfigError } from './load';
 

@@ -1,7 +1,7 @@
-import { environmentSources } from './environments';
-import type { EnvironmentConfig } from './environment';
-import { parseEnvironments } from './load';
-
+/**
+ * config/'s one door: everything other rooms (infra/, k8s/, verify/, engines/, etl/, tools/) may import from config/.
+ * Lint refuses an import of a file below config/ from outside it (eslint.config.mjs).
+ */
 export * from './assets';
 export * from './aws-regions';
 export * from './contract';
@@ -17,21 +17,10 @@ export * from './spark-runtime';
 export * from './web';
 export * from './system-instances';
 export * from './versions';
-
-/**
- * Loads and validates the shipped environments, optionally only those named (in the order given).
- * Throws ConfigError naming the file and field of the first problem.
- */
-export function loadEnvironments(only?: readonly string[]): EnvironmentConfig[] {
-  const all = parseEnvironments(environmentSources);
-  if (only === undefined || only.length === 0) return all;
-  return only.map((name) => {
-    const env = all.find((e) => e.name === name);
-    if (env === undefined) {
-      throw new Error(
-        `unknown environment '${name}'; defined environments: ${all.map((e) => e.name).join(', ')}`,
-      );
-    }
-    return env;
-  });
-}
+export * from './cli';
+export * from './environment-syntax';
+export * from './environments';
+export * from './pipelines';
+export * from './readme-versions';
+export * from './shipped';
+export * from './upstream';

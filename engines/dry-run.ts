@@ -11,17 +11,19 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadEngineCorpus } from '../verify/engine-corpus';
-import { DEFAULT_CACHE_DIR } from '../verify/upstream-cache';
+import {
+  loadEngineCorpus,
+  DEFAULT_CACHE_DIR,
+  embeddedManifestsOf,
+  listFiles,
+  objectLabel,
+  parseYamlObjects,
+} from '../verify';
 import { argoHolderOf, substituteArgoExpressions } from './argo-samples';
-import type { LoopbackCluster } from './cluster';
-import { startLoopbackCluster } from './cluster';
-import type { RenderedRelease } from './helm-template';
-import { expandLists } from './helm-template';
-import type { KubeResponse } from './kube-client';
-import { KubeClient, statusMessage } from './kube-client';
+import { type LoopbackCluster, startLoopbackCluster } from './cluster';
+import { type RenderedRelease, expandLists } from './helm-template';
+import { type KubeResponse, KubeClient, statusMessage } from './kube-client';
 import { REPO } from './paths';
-import { embeddedManifestsOf, listFiles, objectLabel, parseYamlObjects } from '../verify/dist';
 
 const FIELD_MANAGER = 'sql-etl-dry-run';
 

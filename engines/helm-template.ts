@@ -9,11 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { requireChartDir } from '../verify/chart-cache';
-import { SchemaRegistry } from '../verify/schemas';
+import { requireChartDir, SchemaRegistry, objectLabel, parseYamlObjects } from '../verify';
 import { loadHelmReleases } from './helm-releases';
 import { engineBinary, REPO } from './paths';
-import { objectLabel, parseYamlObjects } from '../verify/dist';
 
 /** Where the rendered output goes (git-ignored). */
 export const HELM_OUT = path.join(REPO, '.build', 'helm');

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { DIST_PATHS } from '../config';
-import { environmentsForCli } from '../config/cli';
+import { DIST_PATHS, environmentsForCli } from '../config';
 import { addEnvironmentStacks } from './app';
 import { costReportMarkdown } from './cost/cost-report';
 

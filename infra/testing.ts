@@ -1,8 +1,13 @@
 import type { App } from 'cdktf';
 import { Testing, type TerraformStack } from 'cdktf';
-import { parseEnvironment, type EnvironmentConfig, type EnvironmentInput } from '../config';
-import dev from '../config/environments/dev';
-import prod from '../config/environments/prod';
+import {
+  SHIPPED_ENVIRONMENT_INPUTS,
+  parseEnvironment,
+  type EnvironmentConfig,
+  type EnvironmentInput,
+} from '../config';
+
+const { dev, prod } = SHIPPED_ENVIRONMENT_INPUTS;
 
 /** The shipped environments, validated, for tests. */
 export const DEV: EnvironmentConfig = parseEnvironment({ file: 'config/environments/dev.ts', input: dev });

@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, YamlOutputType } from 'cdk8s';
-import type { EnvironmentConfig } from '../config';
-import { renderPipelinesReadme } from '../config/pipelines/docs';
-import type { PipelineSpec } from '../config/pipelines/model';
+import { type EnvironmentConfig, renderPipelinesReadme, type PipelineSpec } from '../config';
 import { AdhocSubmitChart } from './charts/adhoc-submit-chart';
 import { ArgoCdChart } from './charts/argocd-chart';
 import { ArgoSsoRbacChart } from './charts/argo-sso-rbac-chart';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { loadPipelines } from '../config/pipelines/load';
+import { loadPipelines } from '../config';
 import { synthEnvironment } from './app';
 import { DEV } from './testing';
 

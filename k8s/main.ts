@@ -1,9 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DIST_DIR, DIST_PATHS } from '../config';
-import { environmentsForCli } from '../config/cli';
-import { pipelinesForCli } from '../config/pipelines/cli';
-import { lineageGraph, renderOpenLineage } from '../config/pipelines/lineage';
+import {
+  DIST_DIR,
+  DIST_PATHS,
+  environmentsForCli,
+  pipelinesForCli,
+  lineageGraph,
+  renderOpenLineage,
+} from '../config';
 import { synthEnvironment } from './app';
 import { setEmbeddedYamlCache } from './constructs/embedded-yaml';
 

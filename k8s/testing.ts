@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import type { Chart } from 'cdk8s';
-import { parseEnvironment, type EnvironmentConfig } from '../config';
-import dev from '../config/environments/dev';
-import prod from '../config/environments/prod';
+import { SHIPPED_ENVIRONMENT_INPUTS, parseEnvironment, type EnvironmentConfig } from '../config';
+
+const { dev, prod } = SHIPPED_ENVIRONMENT_INPUTS;
 
 /** The shipped environments, validated, for tests. */
 export const DEV: EnvironmentConfig = parseEnvironment({ file: 'config/environments/dev.ts', input: dev });

@@ -3,8 +3,7 @@
  * what the mirror lacks. Prints one warning per unavailable file and a summary; exits 0 even when some are missing,
  * because verify reports exactly which kinds it then cannot check.
  */
-import { fillChartCache } from '../verify/chart-cache';
-import { DEFAULT_MIRROR_DIR, fillUpstreamCache, summarizeFill } from '../verify/upstream-cache';
+import { fillChartCache, DEFAULT_MIRROR_DIR, fillUpstreamCache, summarizeFill } from '../verify';
 
 async function main(): Promise<void> {
   const result = await fillUpstreamCache();

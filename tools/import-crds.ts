@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { UPSTREAM_CACHE_DIR, UPSTREAM_FILES } from '../config/upstream';
+import { UPSTREAM_CACHE_DIR, UPSTREAM_FILES } from '../config';
 
 const root = path.resolve(__dirname, '..');
 const cdk8sCli = path.join(root, 'node_modules', '.bin', 'cdk8s');

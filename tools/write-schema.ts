@@ -1,10 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as prettier from 'prettier';
-import { pipelineJsonSchema } from '../config/pipelines/schema';
-
-/** The published schema, relative to the repository root (pipeline files reference it as ../pipeline.schema.json). */
-export const SCHEMA_FILE = 'etl/pipeline.schema.json';
+import { SCHEMA_FILE, pipelineJsonSchema } from '../config';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 

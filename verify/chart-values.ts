@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { yamlValueCached } from './compiled-schemas';
-import { closest } from '../config/pipelines/suggest';
+import { closest } from '../config';
 
 /**
  * What a released Helm chart accepts as values, read from the chart itself: its defaults (values.yaml), its

@@ -2,10 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { environmentSyntaxProblems, unlistedEnvironmentProblems } from '../config/environment-syntax';
-import { environmentSources } from '../config/environments';
-import { parseEnvironment } from '../config/load';
-import { PipelineError, loadPipelines } from '../config/pipelines/load';
+import {
+  environmentSyntaxProblems,
+  unlistedEnvironmentProblems,
+  environmentSources,
+  parseEnvironment,
+  PipelineError,
+  loadPipelines,
+} from '../config';
 import { REPO_ROOT, TempRepo } from '../test-support/temp-repo';
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { UPSTREAM_CRDS } from '../config/upstream';
+import { UPSTREAM_CRDS } from '../config';
 import { SchemaRegistry, prepareStructuralSchema } from './schemas';
 import { matching, sparkApplication } from './testing';
 import { DEFAULT_CACHE_DIR } from './upstream-cache';

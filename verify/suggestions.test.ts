@@ -2,10 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { AWS_REGIONS, parseEnvironment } from '../config';
-import dev from '../config/environments/dev';
-import { PipelineError, allowedKeysAt, isValidName, parsePipeline } from '../config/pipelines';
+import {
+  AWS_REGIONS,
+  SHIPPED_ENVIRONMENT_INPUTS,
+  parseEnvironment,
+  PipelineError,
+  allowedKeysAt,
+  isValidName,
+  parsePipeline,
+} from '../config';
 import { REPO_ROOT } from '../test-support/temp-repo';
+
+const dev = SHIPPED_ENVIRONMENT_INPUTS.dev;
 
 /**
  * Every fix a message suggests must itself pass the same validation: a "did you mean" that leads to the next error

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { UpstreamFile } from '../config/upstream';
-import { UPSTREAM_CACHE_DIR, UPSTREAM_CRDS, UPSTREAM_FILES } from '../config/upstream';
+import { type UpstreamFile, UPSTREAM_CACHE_DIR, UPSTREAM_CRDS, UPSTREAM_FILES } from '../config';
 
 /** The repository root (the parent of verify/); never `process.cwd()`, so every command works from any directory. */
 export const REPO_ROOT = path.resolve(__dirname, '..');

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../../test-support/temp-repo';
-import { loadEnvironments } from '../index';
+import { loadEnvironments } from '../shipped';
 import { lintArcJob, type ArcJobInput } from './arc-lint';
 import { ARC_MAGICS } from './arc-stages';
 import { loadPipelines } from './load';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadEnvironments } from '../index';
+import { loadEnvironments } from '../shipped';
 import {
   README_HEADER,
   arcNotice,

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadEnvironments } from '../index';
+import { loadEnvironments } from '../shipped';
 import { affectedJobs, defaultBase, impactReport, renderImpactMarkdown } from './impact';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');

@@ -6,3 +6,8 @@ export * from './runtime-parameters';
 export * from './schema';
 export * from './invocation';
 export * from './limits';
+export * from './arc-lint';
+export * from './cli';
+export * from './lineage';
+export * from './suggest';
+export * from './arc-corpus/cases';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadEnvironments } from '../index';
+import { loadEnvironments } from '../shipped';
 import {
   OPENLINEAGE_EVENT_TIME,
   datasetKey,

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { REPO_ROOT, TempRepo } from '../../test-support/temp-repo';
-import { loadEnvironments } from '../index';
+import { loadEnvironments } from '../shipped';
 import { PipelineError, loadPipelines, parsePipeline } from './load';
 import type { PipelineSpec } from './model';
 import { RUNTIME_PARAMETER_NAMES } from './runtime-parameters';

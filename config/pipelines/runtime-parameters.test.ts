@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { loadEnvironments } from '../index';
+import { loadEnvironments } from '../shipped';
 import { SIZE_PRESETS } from './presets';
 import {
   PER_RUN_PARAMETERS,

@@ -693,3 +693,6 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/** The published schema, relative to the repository root (pipeline files reference it as ../pipeline.schema.json). */
+export const SCHEMA_FILE = 'etl/pipeline.schema.json';

@@ -1,11 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ARC_CORPUS, corpusText, type ArcCorpusCase } from '../../config/pipelines/arc-corpus/cases';
-import { lintArcJob } from '../../config/pipelines/arc-lint';
-import { environmentSources } from '../../config/environments';
-import { parseEnvironment } from '../../config/load';
-import { jobInvocation, loadPipelines } from '../../config/pipelines';
+import {
+  ARC_CORPUS,
+  corpusText,
+  type ArcCorpusCase,
+  lintArcJob,
+  environmentSources,
+  parseEnvironment,
+  jobInvocation,
+  loadPipelines,
+} from '../../config';
 import { lintWithArc, localArcInvocationValues, type ArcLintCase, type ArcLintVerdict } from './arc';
 
 /**

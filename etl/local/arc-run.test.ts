@@ -1,9 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { environmentSources } from '../../config/environments';
-import { parseEnvironment } from '../../config/load';
-import { jobInvocation, loadPipelines, type PipelineSpec } from '../../config/pipelines';
+import {
+  environmentSources,
+  parseEnvironment,
+  jobInvocation,
+  loadPipelines,
+  type PipelineSpec,
+} from '../../config';
 import { expectedDayZones, taxiTrips, taxiTripsCsv } from '../sample-data/nyc-taxi';
 import { localArcInvocationValues, querySql, runArcJob, type ArcJobResult } from './arc';
 

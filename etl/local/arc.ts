@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EnvironmentConfig } from '../../config/environment';
-import type { InvocationValues, JobInvocation } from '../../config/pipelines/invocation';
-import { runtimeParameters } from '../../config/pipelines/runtime-parameters';
+import {
+  type EnvironmentConfig,
+  type InvocationValues,
+  type JobInvocation,
+  runtimeParameters,
+} from '../../config';
 
 /**
  * The local Arc environment (`make arc-env`, .cache/arc): Arc's own job parser and runtime on a local Spark 3.3.4,

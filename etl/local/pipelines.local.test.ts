@@ -2,9 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadEnvironments } from '../../config';
-import { loadPipelines, parsePipeline } from '../../config/pipelines/load';
-import type { PipelineSpec } from '../../config/pipelines/model';
+import { loadEnvironments, loadPipelines, parsePipeline, type PipelineSpec } from '../../config';
 import { REPO_ROOT, runLocal, type LocalRunResult } from './run';
 
 /**

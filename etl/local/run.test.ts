@@ -1,10 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { SPARK_RUNTIME, loadEnvironments, sparkRuntimeJars } from '../../config';
-import { jobInvocation } from '../../config/pipelines/invocation';
-import { loadPipelines } from '../../config/pipelines/load';
-import { RUNTIME_PARAMETER_NAMES } from '../../config/pipelines/runtime-parameters';
+import {
+  SPARK_RUNTIME,
+  loadEnvironments,
+  sparkRuntimeJars,
+  jobInvocation,
+  loadPipelines,
+  RUNTIME_PARAMETER_NAMES,
+} from '../../config';
 import { AWS_ONLY_JOB_FILES, REPO_ROOT, dagOrder, localInvocationValues } from './run';
 
 /** The parts of the local runner that need no Spark (the runs themselves are in pipelines.local.test.ts). */

@@ -14,22 +14,22 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadEnvironments, type EnvironmentConfig } from '../../config';
 import {
+  loadEnvironments,
+  type EnvironmentConfig,
   SQL_RUNNER,
   jobInvocation,
   testsInvocation,
   testsStepId,
   type InvocationValues,
   type JobInvocation,
-} from '../../config/pipelines/invocation';
-import { loadPipelines } from '../../config/pipelines/load';
-import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
-import {
+  loadPipelines,
+  type JobSpec,
+  type PipelineSpec,
   ENVIRONMENT_PARAMETERS,
   runtimeParameters,
   type EnvironmentParameter,
-} from '../../config/pipelines/runtime-parameters';
+} from '../../config';
 import { runArcJob } from './arc';
 
 /** The repository root (this file is etl/local/run.ts). */

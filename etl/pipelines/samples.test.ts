@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadPipelines } from '../../config/pipelines/load';
-import type { JobSpec } from '../../config/pipelines/model';
-import { RUNTIME_PARAMETER_NAMES } from '../../config/pipelines/runtime-parameters';
+import { loadPipelines, type JobSpec, RUNTIME_PARAMETER_NAMES } from '../../config';
 
 /**
  * The sample pipelines' Arc notebooks, read the way Arc turns a notebook into a job: code cells only; `%sql` and

@@ -2,10 +2,13 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadEnvironments } from '../../config';
-import { loadPipelines } from '../../config/pipelines/load';
-import { testsInvocation } from '../../config/pipelines/invocation';
-import { PER_RUN_PARAMETERS, runtimeParameters } from '../../config/pipelines/runtime-parameters';
+import {
+  loadEnvironments,
+  loadPipelines,
+  testsInvocation,
+  PER_RUN_PARAMETERS,
+  runtimeParameters,
+} from '../../config';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const RUNNER = 'etl/runners/sql_runner.py';

@@ -5,8 +5,10 @@ import {
   teamNamespace,
   teamPoolLimits,
   type EnvironmentConfig,
+  SIZE_PRESETS,
+  SIZE_PRESET_NAMES,
+  type SparkResources,
 } from '../../config';
-import { SIZE_PRESETS, SIZE_PRESET_NAMES, type SparkResources } from '../../config/pipelines';
 import { systemScaling } from '../constructs/system-node-group';
 import { CONTROL_PLANE_LOG_TYPES } from '../stacks/cluster-stack';
 import { PRICE_TABLE, type Price, type PriceTable, type RegionPrices } from './price-table';

@@ -5,6 +5,7 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import {
+  SQL_RUNNER,
   ETL_IMAGES,
   DIST_PATHS,
   distRelative,
@@ -67,9 +68,6 @@ export const ASSET_CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.yaml': 'application/yaml',
   '.yml': 'application/yaml',
 };
-
-/** The runner the `sql` runtime submits; its key is output for people debugging a job by hand. */
-const SQL_RUNNER = 'etl/runners/sql_runner.py';
 
 /** S3 allows 10 tags per object: the provider's default tags plus {@link ASSET_TAG}. */
 const MAX_OBJECT_TAGS = 10;

@@ -25,8 +25,7 @@ import {
   type EnvironmentConfig,
   type PlatformChart,
 } from '../../config';
-import { checkHelmValues } from '../../verify/helm-values';
-import { readCachedUpstream } from '../../verify/upstream-cache';
+import { checkHelmValues, readCachedUpstream } from '../../verify';
 import { OIDC_CLIENT_SECRETS } from '../constructs/helm-values/secrets';
 import type { ArgoCdValues } from '../constructs/helm-values/argo-cd';
 import { argoWorkflowsValues, type ArgoWorkflowsValues } from '../constructs/helm-values/argo-workflows';

@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import {
   AMD64_BUILD_IMAGE,
+  ETL_IMAGES,
   ARM64_BUILD_IMAGE,
   bucketName,
   ecrRepositoryName,
@@ -16,7 +17,7 @@ import { WILDCARD_RESOURCE_ACTIONS, checkStatement } from '../constructs/iam';
 import { ImagePipeline, pipelineArtifactFolder } from '../constructs/image-pipeline';
 import { DEV, devWith, resourcesOf, synthStack, testApp, type TerraformJson } from '../testing';
 import { FoundationStack } from './foundation-stack';
-import { ETL_IMAGES, RegistryStack } from './registry-stack';
+import { RegistryStack } from './registry-stack';
 
 function build(env: EnvironmentConfig = DEV): RegistryStack {
   const app = testApp();

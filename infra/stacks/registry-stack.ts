@@ -7,8 +7,6 @@ import { EnvironmentStack, type EnvironmentStackProps } from '../constructs/envi
 import { ImagePipeline } from '../constructs/image-pipeline';
 import type { FoundationStack } from './foundation-stack';
 
-export { ETL_IMAGES, type EtlImage } from '../../config/images';
-
 /** Purpose part of the image build log group name (`logGroupName(env, IMAGE_BUILD_LOGS)`). */
 export const IMAGE_BUILD_LOGS = 'image-builds';
 

@@ -1,9 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Construct } from 'constructs';
-import { ARC_IMAGE, NAMESPACES, imageContextDir, runtimeImage } from '../../config';
-import type { SizePreset } from '../../config/pipelines/model';
-import { SIZE_PRESETS, SIZE_PRESET_NAMES } from '../../config/pipelines/presets';
+import {
+  ARC_IMAGE,
+  NAMESPACES,
+  imageContextDir,
+  runtimeImage,
+  type SizePreset,
+  SIZE_PRESETS,
+  SIZE_PRESET_NAMES,
+} from '../../config';
 import {
   WorkflowTemplate,
   type WorkflowTemplateSpecTemplates,

@@ -1,8 +1,7 @@
 import { App } from 'cdk8s';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { NAMESPACES } from '../../config';
-import { loadPipelines } from '../../config/pipelines/load';
+import { NAMESPACES, loadPipelines } from '../../config';
 import { addEnvironmentCharts } from '../app';
 import { DEV, PROD, pick, synthChart, testApp, type Manifest } from '../testing';
 import {

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { KARPENTER_NODE_ROLE, NODE_POOLS, roleName } from '../../config';
-import { SIZE_PRESETS } from '../../config/pipelines/presets';
+import { KARPENTER_NODE_ROLE, NODE_POOLS, roleName, SIZE_PRESETS } from '../../config';
 import { DEV, PROD, pick, synthChart, testApp, type Manifest } from '../testing';
 import { KarpenterChart, quantityGiB, rootVolumeGiB } from './karpenter-chart';
 

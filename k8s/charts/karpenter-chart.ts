@@ -15,8 +15,8 @@ import {
   kmsAliasArn,
   roleName,
   type NodePoolPlacement,
+  SIZE_PRESETS,
 } from '../../config';
-import { SIZE_PRESETS } from '../../config/pipelines/presets';
 import {
   Ec2NodeClass,
   Ec2NodeClassSpecBlockDeviceMappingsEbsVolumeType,

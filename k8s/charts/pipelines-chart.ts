@@ -7,9 +7,11 @@ import {
   restrictedPodSecurityContext,
   teamNamespace,
   teamOf,
+  gateStepId,
+  testsStepId,
+  type JobSpec,
+  type PipelineSpec,
 } from '../../config';
-import { gateStepId, testsStepId } from '../../config/pipelines/invocation';
-import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
 import {
   CronWorkflow,
   CronWorkflowSpecConcurrencyPolicy,

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { loadPipelines } from '../../config/pipelines';
+import { loadPipelines } from '../../config';
 import { DEV, synthChart, testApp } from '../testing';
 import { PipelinesChart } from './pipelines-chart';
 

@@ -2,8 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { loadEnvironments } from '../../config';
-import { loadPipelines } from '../../config/pipelines/load';
+import { loadEnvironments, loadPipelines } from '../../config';
 
 /**
  * The committed dist/ against the teams of config/environments/*.ts: each team's namespace, quota and limit range say

@@ -10,9 +10,10 @@ import {
   assetOf,
   assetUri,
   runtimeImage,
+  type JobSpec,
+  type PipelineSpec,
+  SIZE_PRESETS,
 } from '../../config';
-import type { JobSpec, PipelineSpec } from '../../config/pipelines/model';
-import { SIZE_PRESETS } from '../../config/pipelines/presets';
 import { DEV } from '../testing';
 import { jobArguments, sparkApplicationManifest } from './spark-application';
 

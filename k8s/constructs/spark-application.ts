@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type EnvironmentConfig, type Toleration } from '../../config';
 import {
+  type EnvironmentConfig,
+  type Toleration,
   ARC_IMAGE,
   NAMESPACES,
   TEAM_LABEL_KEY,
@@ -13,17 +14,18 @@ import {
   teamNamespace,
   teamOf,
   type Team,
-} from '../../config';
-import { WORKFLOW_NAME_SUFFIX_LENGTH } from '../../config/pipelines';
-import type { JobSpec, PipelineSpec, SparkResources } from '../../config/pipelines/model';
-import {
+  WORKFLOW_NAME_SUFFIX_LENGTH,
+  type JobSpec,
+  type PipelineSpec,
+  type SparkResources,
   jobInvocation,
   testsInvocation,
   testsStepId,
   type InvocationValues,
   type JobInvocation,
-} from '../../config/pipelines/invocation';
-import { runtimeParameters } from '../../config/pipelines/runtime-parameters';
+  runtimeParameters,
+  RESOURCE_SPARK_KEYS,
+} from '../../config';
 import {
   SparkApplication,
   SparkApplicationSpecMode,
@@ -43,7 +45,6 @@ import {
   EXECUTOR_TERMINATION_GRACE_SECONDS,
   LOCAL_DIR_PATH,
   LOCAL_DIR_VOLUME,
-  RESOURCE_SPARK_KEYS,
   RUNTIME_PROFILES,
   SPARK_APPLICATION_TTL_SECONDS,
   TMP_SIZE_LIMIT,

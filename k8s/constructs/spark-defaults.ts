@@ -1,5 +1,5 @@
-import type { EnvironmentConfig } from '../../config';
 import {
+  type EnvironmentConfig,
   ARC_IMAGE,
   ARCH_LABEL_KEY,
   ETL_IMAGE_ARCHITECTURES,
@@ -15,8 +15,9 @@ import {
   type Architecture,
   type NodePoolPlacement,
   type Team,
+  type Runtime,
+  type SparkResources,
 } from '../../config';
-import type { Runtime, SparkResources } from '../../config/pipelines/model';
 
 /**
  * What every Spark application the kit creates gets unless a job's `sparkConf` says otherwise: placement (drivers
@@ -64,7 +65,6 @@ export const SPARK_APPLICATION_TTL_SECONDS = 7 * 24 * 3600;
 export const EXECUTOR_TERMINATION_GRACE_SECONDS = 120;
 
 /** Spark properties owned by `resources:` in the pipeline YAML (defined in config/, which the loader checks with). */
-export { RESOURCE_SPARK_KEYS } from '../../config/pipelines';
 
 /** How one runtime's image behaves: Spark and Hadoop versions decide class names and what the image can do. */
 export interface RuntimeProfile {

@@ -1,12 +1,9 @@
 import * as path from 'node:path';
-import { S3_PREFIXES } from '../../config/naming';
-import type { Problem } from '../problem';
-import { formatPath } from '../problem';
-import type { AllowEntry } from './allow-list';
-import { readAllowList, staleEntry } from './allow-list';
+import { S3_PREFIXES } from '../../config';
+import { type Problem, formatPath } from '../problem';
+import { type AllowEntry, readAllowList, staleEntry } from './allow-list';
 import type { DistEnvironment } from '../dist';
-import type { ReferenceCheck, Segments } from './model';
-import { asObject, listing, objectName, resourcesOfType } from './model';
+import { type ReferenceCheck, type Segments, asObject, listing, objectName, resourcesOfType } from './model';
 
 /** The allow-list of deliberately external S3 locations (`locations:`). */
 export const EXTERNAL_LOCATIONS_FILE = path.join(__dirname, 'external-locations.yaml');

@@ -8,7 +8,7 @@ import { highAvailability, IRSA_ANNOTATION, replicasFor, serviceAccountValues, t
 import { JUPYTERHUB_CALLBACK_PATH, NOTEBOOK_PROFILES, profileDisplayName } from './jupyterhub';
 import { OIDC_CLIENT_SECRETS, syncedSecretSource } from './secrets';
 import { SPARK_OPERATOR_WORKERS } from './spark-operator';
-import { readCachedUpstream } from '../../../verify/upstream-cache';
+import { readCachedUpstream } from '../../../verify';
 
 describe('helm values', () => {
   describe('Argo Workflows SSO (the k8s layer binds its RBAC rules to what these configure)', () => {

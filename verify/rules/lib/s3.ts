@@ -1,4 +1,4 @@
-import type { BucketPurpose } from '../../../config/naming';
+import type { BucketPurpose } from '../../../config';
 import { text } from './values';
 import type { TerraformResource, TerraformStack } from '../../dist';
 

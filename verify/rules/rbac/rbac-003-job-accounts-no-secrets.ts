@@ -1,6 +1,5 @@
-import { WORKLOADS } from '../../../config/naming';
-import { isBinding, rbacRules, roleRef } from '../lib/rbac';
-import type { RbacRule } from '../lib/rbac';
+import { WORKLOADS } from '../../../config';
+import { isBinding, rbacRules, roleRef, type RbacRule } from '../lib/rbac';
 import { blocks, record, show } from '../lib/values';
 import type { KubernetesObject } from '../../dist';
 import type { KubernetesEnvironmentRule, ObjectResult } from '../lib/rule';

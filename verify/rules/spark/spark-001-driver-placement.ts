@@ -1,9 +1,8 @@
-import { NODE_POOLS, POOL_LABEL_KEY } from '../../../config/scheduling';
+import { NODE_POOLS, POOL_LABEL_KEY } from '../../../config';
 import { sparkPods } from '../lib/pods';
 import { sparkSpecOf } from '../lib/spark';
 import { blocks, record, show, strings } from '../lib/values';
-import type { KubernetesRule } from '../lib/rule';
-import { notApplicable, verdict } from '../lib/rule';
+import { type KubernetesRule, notApplicable, verdict } from '../lib/rule';
 
 /** Node labels that carry the capacity type, and the value each uses for spot. */
 const CAPACITY_LABELS: Readonly<Record<string, string>> = {
