@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DIST_DIR, DIST_PATHS } from '../config';
 import {
   loadEngineCorpus,
   DEFAULT_CACHE_DIR,
@@ -154,7 +155,9 @@ async function installCrds(
 /** Every document of dist/k8s/<env>, its embedded Argo manifests (samples in), and the env's Helm output. */
 function candidatesOf(env: string, releases: readonly RenderedRelease[]): Candidate[] {
   const candidates: Candidate[] = [];
-  for (const file of listFiles(path.join(REPO, 'dist', 'k8s', env)).filter((f) => /\.ya?ml$/.test(f))) {
+  for (const file of listFiles(path.join(REPO, DIST_DIR, DIST_PATHS.k8sEnvironment(env))).filter((f) =>
+    /\.ya?ml$/.test(f),
+  )) {
     for (const object of objectsOf(file)) {
       candidates.push({ source: 'dist/k8s', where: rel(file), object, defaultNamespace: 'default' });
       const holder = argoHolderOf(object);
@@ -299,7 +302,7 @@ async function main(): Promise<number> {
   }
   const releases = JSON.parse(fs.readFileSync(indexFile, 'utf8')) as RenderedRelease[];
   const envs = fs
-    .readdirSync(path.join(REPO, 'dist', 'k8s'), { withFileTypes: true })
+    .readdirSync(path.join(REPO, DIST_DIR, DIST_PATHS.k8s), { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();

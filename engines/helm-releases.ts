@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DIST_PATHS } from '../config';
 
 /** One `helm_release` of a synthesized stack, with its values ready for `helm template`. */
 export interface HelmRelease {
@@ -70,7 +71,7 @@ export function substituteInterpolations(
 
 /** Every `helm_release` of `<distDir>/terraform/stacks/<stack>/cdk.tf.json`, sorted by environment and address. */
 export function loadHelmReleases(distDir: string, repoRoot: string): HelmRelease[] {
-  const stacksDir = path.join(distDir, 'terraform', 'stacks');
+  const stacksDir = path.join(distDir, DIST_PATHS.terraformStacks);
   const releases: HelmRelease[] = [];
   for (const stack of fs.readdirSync(stacksDir).sort()) {
     const file = path.join(stacksDir, stack, 'cdk.tf.json');

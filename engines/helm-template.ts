@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DIST_PATHS, stackName } from '../config';
 import { requireChartDir, SchemaRegistry, objectLabel, parseYamlObjects } from '../verify';
 import { loadHelmReleases } from './helm-releases';
 import { engineBinary, REPO } from './paths';
@@ -33,7 +34,7 @@ export interface RenderedRelease {
 
 /** The EKS version of an environment's cluster stack, as dist/ declares it (`aws_eks_cluster.*.version`). */
 function clusterVersion(distDir: string, env: string): string {
-  const file = path.join(distDir, 'terraform', 'stacks', `${env}-cluster`, 'cdk.tf.json');
+  const file = path.join(distDir, DIST_PATHS.terraformStack(stackName({ name: env }, 'cluster')));
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as {
     resource?: { aws_eks_cluster?: Record<string, { version?: unknown }> };
   };

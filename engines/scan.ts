@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { DIST_DIR, DIST_PATHS } from '../config';
 import type { CheckovResult, CheckovRun } from './checkov-report';
 import { applySuppressions, loadCheckovSuppressions, parseCheckovJson } from './checkov-report';
 import { REPO } from './paths';
@@ -68,7 +69,7 @@ function checkov(dir: string, framework: string): CheckovRun {
 function terraformScanCopy(): string {
   const out = path.join(REPO, '.build', 'scan', 'terraform');
   fs.rmSync(out, { recursive: true, force: true });
-  const stacks = path.join(REPO, 'dist', 'terraform', 'stacks');
+  const stacks = path.join(REPO, DIST_DIR, DIST_PATHS.terraformStacks);
   for (const stack of fs.readdirSync(stacks).sort()) {
     const file = path.join(stacks, stack, 'cdk.tf.json');
     if (!fs.existsSync(file)) {
@@ -135,7 +136,7 @@ function main(): number {
   const suppressions = loadCheckovSuppressions(SUPPRESSIONS);
   const targets = [
     { name: 'dist/terraform', framework: 'terraform_json', dir: terraformScanCopy() },
-    { name: 'dist/k8s', framework: 'kubernetes', dir: path.join(REPO, 'dist', 'k8s') },
+    { name: 'dist/k8s', framework: 'kubernetes', dir: path.join(REPO, DIST_DIR, DIST_PATHS.k8s) },
     { name: '.build/helm', framework: 'kubernetes', dir: path.join(REPO, '.build', 'helm') },
   ];
   if (!fs.existsSync(path.join(REPO, '.build', 'helm', 'index.json'))) {

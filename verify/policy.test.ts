@@ -104,9 +104,10 @@ describe('terraformStackFromJson', () => {
     expect(stack.lookup.reference(42)).toBeUndefined();
   });
 
-  test('environment of a stack is its name without the unit', () => {
-    expect(environmentOfStack('prod-eu-cluster')).toBe('prod-eu');
+  test('environment of a stack is its name without the unit, hyphenated units included', () => {
+    expect(environmentOfStack('prod-spark-history')).toBe('prod');
     expect(environmentOfStack('dev-foundation')).toBe('dev');
+    expect(environmentOfStack('stray')).toBe('stray');
   });
 });
 

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DIST_PATHS } from '../../config';
 import { relativePosix } from '../problem';
 import type { DistEnvironment, KubernetesObject, TerraformStack } from './model';
 import { distEnvironments, kubernetesObjects, terraformStackFromJson } from './model';
@@ -58,9 +59,9 @@ export interface Dist {
  */
 export function loadDist(distDir: string, reportRoot: string): Dist {
   const dist = path.resolve(distDir);
-  const terraformDir = path.join(dist, 'terraform');
-  const k8sDir = path.join(dist, 'k8s');
-  const stacksDir = path.join(terraformDir, 'stacks');
+  const terraformDir = path.join(dist, DIST_PATHS.terraform);
+  const k8sDir = path.join(dist, DIST_PATHS.k8s);
+  const stacksDir = path.join(dist, DIST_PATHS.terraformStacks);
 
   const terraformFiles = listFiles(terraformDir)
     .filter((f) => f.endsWith('.json'))

@@ -4,6 +4,7 @@
  * environment with each environment's Helm releases and their merged values. Pure: load.ts reads the files.
  */
 import { parseAllDocuments } from 'yaml';
+import { parseStackName } from '../../config';
 import { embeddedManifestsOf, parseYamlObjects } from './yaml';
 
 /** A Terraform reference `${type.name.attribute}` or `${data.type.name.attribute}` resolved within its stack. */
@@ -123,10 +124,12 @@ export interface DistEnvironment extends KubernetesEnvironment {
   readonly helmReleases: readonly HelmRelease[];
 }
 
-/** The environment of a stack named `<env>-<unit>` (stack names come from config/naming.ts stackName). */
+/**
+ * The environment of a stack named `<env>-<unit>`, read by config's parser of the names its builder makes (environment
+ * names have no hyphen; units may: `dev-spark-history`); a folder that is no such name is its own environment.
+ */
 export function environmentOfStack(stack: string): string {
-  const dash = stack.lastIndexOf('-');
-  return dash <= 0 ? stack : stack.slice(0, dash);
+  return parseStackName(stack)?.env ?? stack;
 }
 
 type Blocks = Record<string, Record<string, Record<string, unknown>>>;
