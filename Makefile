@@ -9,6 +9,7 @@ TSC      := node node_modules/typescript-7/bin/tsc
 ESLINT   := $(BIN)/eslint
 PRETTIER := $(BIN)/prettier
 VITEST   := $(BIN)/vitest
+KNIP     := $(BIN)/knip
 BUILD    := .build
 STAGE    := $(BUILD)/dist
 # `make synth ENVIRONMENTS=dev` synthesizes only those environments, into .build/dist (dist/ keeps all of them).
@@ -60,9 +61,12 @@ test: imports typecheck lint unit synth verify local-test drift
 typecheck:
 	$(TSC) -p tsconfig.json
 
+## lint: eslint (incl. the room boundaries of eslint.config.mjs), Prettier, and knip (unused files, exports and
+## dependencies; knip.json lists the entry points).
 lint:
 	$(ESLINT) --max-warnings 0 .
 	$(PRETTIER) --check .
+	$(KNIP)
 
 format:
 	$(ESLINT) --fix .

@@ -24,9 +24,9 @@ import {
   WORKLOADS,
   type EnvironmentConfig,
   type PlatformChart,
+  OIDC_CLIENT_SECRETS,
 } from '../../config';
 import { checkHelmValues, readCachedUpstream } from '../../verify';
-import { OIDC_CLIENT_SECRETS } from '../constructs/helm-values/secrets';
 import type { ArgoCdValues } from '../constructs/helm-values/argo-cd';
 import { argoWorkflowsValues, type ArgoWorkflowsValues } from '../constructs/helm-values/argo-workflows';
 import type { FluentBitValues } from '../constructs/helm-values/aws-for-fluent-bit';

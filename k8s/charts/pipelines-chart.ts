@@ -28,7 +28,11 @@ import {
   type WorkflowTemplateSpecTemplates,
 } from '../../imports/argo-workflow-template-argoproj.io';
 import { embeddedYaml } from '../constructs/embedded-yaml';
-import { EnvironmentChart, type EnvironmentChartProps } from '../constructs/environment-chart';
+import {
+  ENVIRONMENT_LABEL,
+  EnvironmentChart,
+  type EnvironmentChartProps,
+} from '../constructs/environment-chart';
 import { JOB_LABEL, PIPELINE_LABEL, sparkApplicationManifest } from '../constructs/spark-application';
 import { DRIVER_POOL, poolPlacement } from '../constructs/spark-defaults';
 
@@ -39,9 +43,6 @@ export interface PipelinesChartProps extends EnvironmentChartProps {
   /** Repository root: job files and image contexts are read from here (content-addressed URIs and image tags). */
   readonly repoRoot: string;
 }
-
-/** Label of the environment on every object and pod (EnvironmentChart sets it on objects, not on pods). */
-export const ENVIRONMENT_LABEL = 'sql-etl-on-eks/environment';
 
 /** The DAG template every pipeline starts at. */
 export const ENTRYPOINT = 'main';

@@ -8,6 +8,9 @@ export interface EnvironmentChartProps {
   readonly env: EnvironmentConfig;
 }
 
+/** Label of the environment on every object and pod (EnvironmentChart sets it on objects, not on pods). */
+export const ENVIRONMENT_LABEL = 'sql-etl-on-eks/environment';
+
 /** Labels every object carries, so `kubectl get -l app.kubernetes.io/part-of=sql-etl-on-eks` finds them all. */
 export const COMMON_LABELS = {
   'app.kubernetes.io/part-of': 'sql-etl-on-eks',
@@ -24,7 +27,7 @@ export abstract class EnvironmentChart extends Chart {
   protected constructor(scope: Construct, unit: string, props: EnvironmentChartProps) {
     super(scope, stackName(props.env, unit), {
       disableResourceNameHashes: true,
-      labels: { ...COMMON_LABELS, 'sql-etl-on-eks/environment': props.env.name },
+      labels: { ...COMMON_LABELS, [ENVIRONMENT_LABEL]: props.env.name },
     });
     this.env = props.env;
   }

@@ -36,7 +36,7 @@ import {
   type SparkApplicationSpecDriver,
   type SparkApplicationSpecExecutor,
 } from '../../imports/spark-application-sparkoperator.k8s.io';
-import { COMMON_LABELS } from './environment-chart';
+import { COMMON_LABELS, ENVIRONMENT_LABEL } from './environment-chart';
 import {
   ARC_JAR,
   ARC_MAIN_CLASS,
@@ -201,7 +201,7 @@ export function buildSparkApplication(options: SparkApplicationOptions): SparkAp
   // Cost allocation: team, pipeline, job and environment on every pod (AWS split cost allocation groups by them).
   const labels = {
     ...COMMON_LABELS,
-    'sql-etl-on-eks/environment': env.name,
+    [ENVIRONMENT_LABEL]: env.name,
     ...(team === undefined ? {} : { [TEAM_LABEL_KEY]: team.name }),
     ...options.labels,
   };

@@ -19,7 +19,7 @@ import { stackOrderCheck } from './stack-order';
 import { targetGroupsCheck } from './target-groups';
 import { teamsCheck } from './teams';
 
-export type { ReferenceCheck, ReferenceCheckResult, ReferenceInput } from './model';
+export type { ReferenceCheck, ReferenceInput } from './model';
 
 /** Every reference check, in report order. */
 export const REFERENCE_CHECKS: readonly ReferenceCheck[] = [

@@ -72,13 +72,6 @@ export function editJson(dist: string, relative: string, edit: (json: Json) => v
   fs.writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 }
 
-/** Writes a new manifest `dist/<relative>`. */
-export function writeYaml(dist: string, relative: string, manifest: object): void {
-  const file = path.join(dist, relative);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, stringify(manifest));
-}
-
 /** The environments of the committed dist/. */
 export const ENVS = ['dev', 'prod'];
 

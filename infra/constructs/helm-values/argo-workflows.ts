@@ -14,6 +14,7 @@ import {
   type ContainerSecurityContext,
   type PodSecurityContext,
   type Toleration,
+  OIDC_CLIENT_SECRETS,
 } from '../../../config';
 import {
   highAvailability,
@@ -23,7 +24,6 @@ import {
   type Resources,
   type ServiceAccountValues,
 } from './common';
-import { OIDC_CLIENT_SECRETS } from './secrets';
 
 /** Argo UI SSO callback path (the edge stack registers `<url>/oauth2/callback` with Cognito). */
 export const ARGO_SSO_CALLBACK_PATH = '/oauth2/callback';

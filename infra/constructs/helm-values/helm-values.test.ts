@@ -1,12 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import { roleArn, secretName, WORKLOADS, restrictedContainerSecurityContext } from '../../../config';
+import {
+  roleArn,
+  secretName,
+  WORKLOADS,
+  restrictedContainerSecurityContext,
+  OIDC_CLIENT_SECRETS,
+  syncedSecretSource,
+} from '../../../config';
 import { DEV, PROD } from '../../testing';
 import { WEB_UIS } from '../../stacks/edge-stack';
 import { ARGO_SSO_CALLBACK_PATH, argoWorkflowsValues } from './argo-workflows';
 import { fluentBitValues, SPARK_LOG_KEY_FORMAT } from './aws-for-fluent-bit';
 import { highAvailability, IRSA_ANNOTATION, replicasFor, serviceAccountValues, toValuesYaml } from './common';
 import { JUPYTERHUB_CALLBACK_PATH, NOTEBOOK_PROFILES, profileDisplayName } from './jupyterhub';
-import { OIDC_CLIENT_SECRETS, syncedSecretSource } from './secrets';
 import { SPARK_OPERATOR_WORKERS } from './spark-operator';
 import { readCachedUpstream } from '../../../verify';
 

@@ -19,9 +19,9 @@ import {
   type ContainerSecurityContext,
   type PodSecurityContext,
   type Toleration,
+  OIDC_CLIENT_SECRETS,
 } from '../../../config';
 import { resources, type Resources } from './common';
-import { OIDC_CLIENT_SECRETS } from './secrets';
 
 /** JupyterHub's OAuth callback path (the edge stack registers `<url>/hub/oauth_callback` with Cognito). */
 export const JUPYTERHUB_CALLBACK_PATH = '/hub/oauth_callback';
@@ -257,7 +257,7 @@ export function notebookRoleHook(): string {
 }
 
 /** Name of the `hub.extraConfig` snippet that offers each team's profiles to its groups. */
-export const TEAM_PROFILES_HOOK = 'team-profiles-by-group';
+const TEAM_PROFILES_HOOK = 'team-profiles-by-group';
 
 /** What the team-profiles snippet needs of one team. */
 export interface NotebookTeam {

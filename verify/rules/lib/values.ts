@@ -54,11 +54,6 @@ export function numeric(value: unknown): number | undefined {
   return undefined;
 }
 
-/** `${…}`: a Terraform reference or expression whose value is known only at apply time. */
-export function isExpression(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('${');
-}
-
 /** A value for a message: strings as they are, other scalars printed, objects as JSON. */
 export function show(value: unknown): string {
   if (typeof value === 'string') return value;
