@@ -67,7 +67,19 @@ const ARGO_HOLDERS = new Set(['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTe
  *   template's nodeSelector/tolerations/affinity, or the workflow's when the template sets none (Argo's rule), and
  *   `spec.serviceAccountName` / the template's `serviceAccountName` and executor service account.
  */
-export function podUses(object: KubernetesObject): PodUse[] {
+export function podUses(object: KubernetesObject): readonly PodUse[] {
+  // Several reference checks walk the same object's pods: derived once per object (checks never change one).
+  let uses = POD_USES.get(object);
+  if (uses === undefined) {
+    uses = derivePodUses(object);
+    POD_USES.set(object, uses);
+  }
+  return uses;
+}
+
+const POD_USES = new WeakMap<KubernetesObject, readonly PodUse[]>();
+
+function derivePodUses(object: KubernetesObject): PodUse[] {
   const { manifest } = object;
   const kind = typeof manifest.kind === 'string' ? manifest.kind : '';
   const apiVersion = typeof manifest.apiVersion === 'string' ? manifest.apiVersion : '';

@@ -60,7 +60,19 @@ function isGroup(manifest: Readonly<Record<string, unknown>>, group: string): bo
  * CronJob), SparkApplication and ScheduledSparkApplication (driver and executor), and Argo Workflow, WorkflowTemplate,
  * ClusterWorkflowTemplate and CronWorkflow (each container, script and containerSet template). Empty for other kinds.
  */
-export function podsOf(manifest: Readonly<Record<string, unknown>>): PodShape[] {
+export function podsOf(manifest: Readonly<Record<string, unknown>>): readonly PodShape[] {
+  // Every pod rule asks for the same object's pods: derived once per manifest (rules never change a manifest).
+  let pods = PODS.get(manifest);
+  if (pods === undefined) {
+    pods = derivePods(manifest);
+    PODS.set(manifest, pods);
+  }
+  return pods;
+}
+
+const PODS = new WeakMap<object, readonly PodShape[]>();
+
+function derivePods(manifest: Readonly<Record<string, unknown>>): PodShape[] {
   const kind = manifest.kind;
   const spec = record(manifest.spec);
   if (kind === 'Pod' && manifest.apiVersion === 'v1') {
