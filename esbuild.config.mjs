@@ -204,7 +204,15 @@ async function bundle(name) {
     plugins: [modulePaths, vendorImports(specifiers)],
     metafile: true,
   });
-  await vendorBundle(name, specifiers);
+  // Only the packages the bundle still imports after tree shaking (package.json `sideEffects`): a package imported by
+  // a module nothing uses would otherwise make every run load its code with the vendor file.
+  const output = result.metafile.outputs[path.relative(root, outfile).split(path.sep).join('/')];
+  const kept = new Set(
+    Object.keys(output?.inputs ?? {})
+      .filter((input) => input.startsWith('vendor:'))
+      .map((input) => input.slice('vendor:'.length)),
+  );
+  await vendorBundle(name, output === undefined ? specifiers : [...specifiers].filter((s) => kept.has(s)));
   writeOutputs(result);
   const inputs = Object.keys(result.metafile.inputs)
     .filter((file) => !file.includes(':'))
