@@ -116,7 +116,9 @@ export function localSparkConf(
     'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
     'spark.sql.warehouse.dir': warehouse,
     'spark.local.dir': path.join(root, 'tmp'),
-    'spark.driver.extraJavaOptions': `-Dderby.system.home=${path.join(root, 'tmp')}`,
+    // The client compiler only (as etl/local/arc.ts): a local run's JVM is short-lived, and the optimizing compiler
+    // costs more CPU than it saves on small data.
+    'spark.driver.extraJavaOptions': `-Dderby.system.home=${path.join(root, 'tmp')} -XX:TieredStopAtLevel=1`,
     // Small data on few cores: few shuffle partitions (a job's sparkConf may set its own), no UI, no event log.
     'spark.sql.shuffle.partitions': '2',
     'spark.default.parallelism': '2',
