@@ -99,19 +99,19 @@ interface JavaRun {
 let archiveCount = 0;
 
 /**
- * Class data sharing for the Arc JVMs: the classes a run loads from the Arc environment's jars (Spark, Delta, Arc),
- * parsed and verified once into an archive under .cache/arc and mapped by the next runs instead of being loaded
- * again. The first run without an archive writes one at exit (under a name of its own, renamed when the run
- * succeeded, so JVMs started together never share a half-written file); the archive's name carries the time of the
- * Arc environment's build, and the JVM itself ignores an archive that does not match its jars or version.
+ * Class data sharing for short-lived Spark JVMs: the classes a run loads from an environment's jars (Spark, Delta,
+ * Arc), parsed and verified once into an archive in `dir` and mapped by the next runs instead of being loaded again.
+ * The first run without an archive writes one at exit (under a name of its own, renamed by `finish` when the run
+ * succeeded, so JVMs started together never share a half-written file). The archive's name carries the modification
+ * time of the environment's stamp files (`stamps`, absolute), so a rebuilt environment gets a new one; the JVM itself
+ * ignores an archive that does not match its jars or version.
  */
-function classDataSharing(repoRoot: string): {
-  readonly option: string;
-  readonly finish: (code: number) => void;
-} {
-  const home = path.join(repoRoot, ARC_CACHE);
-  const built = Math.floor(fs.statSync(path.join(home, 'stamp')).mtimeMs);
-  const archive = path.join(home, `classes-${built}.jsa`);
+export function classDataSharing(
+  dir: string,
+  stamps: readonly string[],
+): { readonly option: string; readonly finish: (code: number) => void } {
+  const built = Math.max(...stamps.map((stamp) => Math.floor(fs.statSync(stamp).mtimeMs)));
+  const archive = path.join(dir, `classes-${built}.jsa`);
   if (fs.existsSync(archive)) return { option: `-XX:SharedArchiveFile=${archive}`, finish: () => undefined };
   const written = `${archive}.${process.pid}-${++archiveCount}.tmp`;
   return {
@@ -120,8 +120,8 @@ function classDataSharing(repoRoot: string): {
       if (code === 0 && fs.existsSync(written)) {
         fs.renameSync(written, archive);
         // The archives of earlier builds of the environment (some 100 MB each).
-        for (const old of fs.readdirSync(home).filter((f) => /^classes-\d+\.jsa$/.test(f))) {
-          if (old !== path.basename(archive)) fs.rmSync(path.join(home, old), { force: true });
+        for (const old of fs.readdirSync(dir).filter((f) => /^classes-\d+\.jsa$/.test(f))) {
+          if (old !== path.basename(archive)) fs.rmSync(path.join(dir, old), { force: true });
         }
       } else fs.rmSync(written, { force: true });
     },
@@ -140,7 +140,8 @@ function runJava(
   fs.mkdirSync(path.join(scratchDir, 'tmp'), { recursive: true });
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const classpath = arcClasspath(repoRoot);
-  const sharing = classDataSharing(repoRoot);
+  const home = path.join(repoRoot, ARC_CACHE);
+  const sharing = classDataSharing(home, [path.join(home, 'stamp')]);
   const javaArgs = [
     '-Xmx2g',
     sharing.option,
