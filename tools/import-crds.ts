@@ -5,7 +5,7 @@
  *
  * A CRD missing from the cache (the local mirror may lack it) is reported, and its committed binding is kept.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -43,42 +43,83 @@ function isRealCrd(file: string): boolean {
   );
 }
 
-fs.rmSync(stage, { recursive: true, force: true });
-fs.mkdirSync(stage, { recursive: true });
-const kept: string[] = [];
-for (const entry of importEntries()) {
-  const upstream = UPSTREAM_FILES.find((f) => f.url === entry.url);
-  if (upstream === undefined) {
-    throw new Error(
-      `cdk8s.yaml: import '${entry.name}' points at ${entry.url}, which config/upstream.ts does not pin`,
+/**
+ * Runs `cdk8s import` of one CRD in a working folder of its own under the staging folder (it records every import it
+ * makes in the cdk8s.yaml of its working directory, which must keep the upstream URLs, and imports running side by
+ * side must not share that file); resolves with the files it wrote.
+ */
+function importOne(name: string, crd: string): Promise<string[]> {
+  const work = path.join(stage, '.work', name);
+  fs.mkdirSync(work, { recursive: true });
+  return new Promise((resolve, reject) => {
+    // cdk8s import names the module after the prefix and the API group; the input path does not reach the output.
+    // --no-check-upgrade: the CLI's version check needs the network.
+    const child = spawn(
+      cdk8sCli,
+      ['import', `${name}:=${crd}`, '--language', 'typescript', '--output', '.', '--no-check-upgrade'],
+      { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-  }
-  const cached = path.join(root, UPSTREAM_CACHE_DIR, upstream.path);
-  if (!isRealCrd(cached)) {
-    const previous = (fs.existsSync(target) ? fs.readdirSync(target) : []).filter((f) =>
-      f.startsWith(`${entry.name}-`),
-    );
-    previous.forEach((f) => fs.copyFileSync(path.join(target, f), path.join(stage, f)));
-    kept.push(
-      `${entry.name} (${upstream.path} not in the cache; ${previous.length > 0 ? 'kept the committed binding' : 'no binding'})`,
-    );
-    continue;
-  }
-  // cdk8s import names the module after the prefix and the API group; the input path does not reach the output.
-  // --no-check-upgrade: the CLI's version check needs the network.
-  // It runs inside the staging folder because it records every import it makes in the cdk8s.yaml of its working
-  // directory, which must keep the upstream URLs.
-  const result = spawnSync(
-    cdk8sCli,
-    ['import', `${entry.name}:=${cached}`, '--language', 'typescript', '--output', '.', '--no-check-upgrade'],
-    { cwd: stage, encoding: 'utf8' },
-  );
-  if (result.status !== 0) {
-    throw new Error(`cdk8s import of ${entry.name} failed:\n${result.stdout}${result.stderr}`);
-  }
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`cdk8s import of ${name} failed:\n${output}`));
+      else
+        resolve(
+          fs
+            .readdirSync(work)
+            .filter((f) => f.endsWith('.ts'))
+            .map((f) => path.join(work, f)),
+        );
+    });
+  });
 }
-fs.rmSync(target, { recursive: true, force: true });
-fs.renameSync(stage, target);
-const modules = fs.readdirSync(target).sort();
-console.log(`imports: ${modules.length} modules written to imports/`);
-kept.forEach((k) => console.log(`imports: skipped ${k}`));
+
+async function main(): Promise<void> {
+  fs.rmSync(stage, { recursive: true, force: true });
+  fs.mkdirSync(stage, { recursive: true });
+  const kept: string[] = [];
+  const imports: { name: string; crd: string }[] = [];
+  for (const entry of importEntries()) {
+    const upstream = UPSTREAM_FILES.find((f) => f.url === entry.url);
+    if (upstream === undefined) {
+      throw new Error(
+        `cdk8s.yaml: import '${entry.name}' points at ${entry.url}, which config/upstream.ts does not pin`,
+      );
+    }
+    const cached = path.join(root, UPSTREAM_CACHE_DIR, upstream.path);
+    if (!isRealCrd(cached)) {
+      const previous = (fs.existsSync(target) ? fs.readdirSync(target) : []).filter((f) =>
+        f.startsWith(`${entry.name}-`),
+      );
+      previous.forEach((f) => fs.copyFileSync(path.join(target, f), path.join(stage, f)));
+      kept.push(
+        `${entry.name} (${upstream.path} not in the cache; ${previous.length > 0 ? 'kept the committed binding' : 'no binding'})`,
+      );
+      continue;
+    }
+    imports.push({ name: entry.name, crd: cached });
+  }
+  // Two imports at a time (one per core): each is a CLI start that spends most of its time in its own process.
+  const queue = [...imports];
+  const written: string[] = [];
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      written.push(...(await importOne(next.name, next.crd)));
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  for (const file of written) fs.renameSync(file, path.join(stage, path.basename(file)));
+  fs.rmSync(path.join(stage, '.work'), { recursive: true, force: true });
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.renameSync(stage, target);
+  const modules = fs.readdirSync(target).sort();
+  console.log(`imports: ${modules.length} modules written to imports/`);
+  kept.forEach((k) => console.log(`imports: skipped ${k}`));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

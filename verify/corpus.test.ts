@@ -19,11 +19,16 @@ import { REPO_ROOT, TempRepo } from '../test-support/temp-repo';
  * are not UTF-8) and expected.yaml the problem the build must
  * report: `file` (repository-relative), `field` (what the problem line names after the file: `field jobs[0].file`,
  * `cell 10`, `stages[1]`, …) and `message` (a regular expression the line matches). Each case is checked in process
- * (the validator `make synth` runs first) and end to end (`make synth` fails, prints the problem and leaves dist/
- * untouched). What overlay files cannot carry goes in an optional setup.yaml: `copies` (`from` → `to`: a real file
- * copied under a new name before the edits apply, e.g. a new environment started from dev.ts), `symlinks` (`path` →
- * `target`, as written in the link), `directories` (paths) to create in the copy, and `texts` (`path`, `text`): files
- * the repository's own tools must not read.
+ * by the validator `make synth` runs first (the same functions, so the message, file and field of every case are
+ * proven there), and the first case of each failure path (see {@link failurePath}) end to end as well: `make synth`
+ * fails, prints the problem and leaves dist/ untouched. The end-to-end step proves what the in-process one cannot:
+ * that make runs the check (bundled, or from its sources when the bundle does not build), prints the check's message
+ * unchanged as a `file: field: message` line, exits non-zero and never replaces dist/; that part depends on the path
+ * the failure takes through `make synth`, not on the message, so one case per path proves it for all (running all
+ * ~100 took half of the unit tier's wall time). What overlay files cannot carry goes in an optional setup.yaml:
+ * `copies` (`from` → `to`: a real file copied under a new name before the edits apply, e.g. a new environment started
+ * from dev.ts), `symlinks` (`path` → `target`, as written in the link), `directories` (paths) to create in the copy,
+ * and `texts` (`path`, `text`): files the repository's own tools must not read.
  */
 
 const CORPUS = path.join(__dirname, 'corpus');
@@ -79,6 +84,63 @@ const CASES: Case[] = fs
     const edits = fs.existsSync(editsFile) ? (parse(fs.readFileSync(editsFile, 'utf8')) as Edit[]) : [];
     return { name, ...expected, setup, edits, files: filesUnder(path.join(CORPUS, name, 'overlay')) };
   });
+
+/** A case's text of a repository file after its overlay, copies, edits and texts (undefined: the case removes it). */
+function caseText(c: Case, file: string): string | undefined {
+  const overlaid = path.join(CORPUS, c.name, 'overlay', file);
+  const copy = c.setup.copies?.find((entry) => entry.to === file);
+  const source = fs.existsSync(overlaid)
+    ? overlaid
+    : copy !== undefined
+      ? path.join(REPO_ROOT, copy.from)
+      : path.join(REPO_ROOT, file);
+  let text = fs.existsSync(source) ? fs.readFileSync(source, 'utf8') : undefined;
+  for (const edit of c.edits.filter((e) => e.file === file))
+    text = text?.replace(edit.find, () => edit.replace);
+  return c.setup.texts?.find((t) => t.path === file)?.text ?? text;
+}
+
+/** Repository paths a case changes or adds, whatever the means. */
+function touched(c: Case): string[] {
+  return [
+    ...c.files,
+    ...c.edits.map((e) => e.file),
+    ...(c.setup.copies ?? []).map((e) => e.to),
+    ...(c.setup.texts ?? []).map((e) => e.path),
+    ...(c.setup.symlinks ?? []).map((e) => e.path),
+    ...(c.setup.directories ?? []),
+  ];
+}
+
+/**
+ * The path a case's failure takes through `make synth`, from the case alone: an environment file is refused by its
+ * syntax check (make falls back to the check from its sources when the bundle does not build), by the environment
+ * module's validation, or as not listed in the index; a pipeline input by the pipeline loader, reported against the
+ * kind of file named (pipeline YAML, or the job file's kind), after a change to which kinds of file, with which
+ * entries a file overlay cannot hold (symlinks, directories, copies) and whether a file is not UTF-8.
+ */
+function failurePath(c: Case): string {
+  const ext = (file: string) => path.posix.extname(file) || '(none)';
+  const environment = touched(c).find((f) => f.startsWith('config/environments/'));
+  if (environment !== undefined) {
+    const text = caseText(c, environment) ?? '';
+    if (environmentSyntaxProblems(environment, text).length > 0) return 'environment syntax';
+    const listed = environmentSources.map((source) => source.file);
+    return listed.includes(environment) ? 'environment module' : 'environment not listed';
+  }
+  const kinds = [...new Set(touched(c).map(ext))].sort().join(',');
+  const setup = (['symlinks', 'directories', 'copies'] as const).filter((k) => (c.setup[k]?.length ?? 0) > 0);
+  const notUtf8 = c.files.some((file) =>
+    new TextDecoder('utf-8')
+      .decode(fs.readFileSync(path.join(CORPUS, c.name, 'overlay', file)))
+      .includes('\uFFFD'),
+  );
+  return [`pipeline ${ext(c.file)} after ${kinds}`, ...setup, ...(notUtf8 ? ['not UTF-8'] : [])].join(' + ');
+}
+
+/** The cases `make synth` runs end to end: the first (by name) of each failure path. */
+const END_TO_END = new Map<string, Case>();
+for (const c of CASES) if (!END_TO_END.has(failurePath(c))) END_TO_END.set(failurePath(c), c);
 
 /** Output lines that name the expected file and field. */
 function problemLines(output: string, { file, field }: Expected): string[] {
@@ -249,7 +311,30 @@ describe('bad inputs', () => {
         undo();
       }
     });
+  });
 
+  test('the failure paths (each with its end-to-end case) tell every kind of input apart', () => {
+    const paths = [...END_TO_END.keys()];
+    for (const kind of [
+      'environment syntax',
+      'environment module',
+      'environment not listed',
+      /^pipeline \.yaml after \.yaml$/,
+      /^pipeline \.sql after \.sql$/,
+      /^pipeline \.conf /,
+      /^pipeline \.ipynb after \.ipynb$/,
+      /^pipeline \.yaml after [^ ]*\.py\b/,
+      / \+ symlinks/,
+      / \+ directories/,
+      / \+ not UTF-8/,
+    ]) {
+      expect(paths, String(kind)).toContainEqual(
+        typeof kind === 'string' ? kind : expect.stringMatching(kind),
+      );
+    }
+  });
+
+  describe.each([...END_TO_END].map(([route, c]) => ({ ...c, route })))('$name ($route)', (c) => {
     test('make synth fails with that problem and leaves dist/ untouched', () => {
       expect(before).not.toBe('');
       const undo = overlay(repo, c);

@@ -30,7 +30,7 @@ import {
   runtimeParameters,
   type EnvironmentParameter,
 } from '../../config';
-import { runArcJob } from './arc';
+import { classDataSharing, runArcJob } from './arc';
 
 /** The repository root (this file is etl/local/run.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -116,7 +116,9 @@ export function localSparkConf(
     'spark.sql.catalog.spark_catalog': 'org.apache.spark.sql.delta.catalog.DeltaCatalog',
     'spark.sql.warehouse.dir': warehouse,
     'spark.local.dir': path.join(root, 'tmp'),
-    'spark.driver.extraJavaOptions': `-Dderby.system.home=${path.join(root, 'tmp')}`,
+    // The client compiler only (as etl/local/arc.ts): a local run's JVM is short-lived, and the optimizing compiler
+    // costs more CPU than it saves on small data.
+    'spark.driver.extraJavaOptions': `-Dderby.system.home=${path.join(root, 'tmp')} -XX:TieredStopAtLevel=1`,
     // Small data on few cores: few shuffle partitions (a job's sparkConf may set its own), no UI, no event log.
     'spark.sql.shuffle.partitions': '2',
     'spark.default.parallelism': '2',
@@ -378,12 +380,21 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
       });
       index += 1;
     }
+    // The driver's JVM maps the classes earlier runs loaded (etl/local/arc.ts classDataSharing).
+    const sharing = classDataSharing(path.join(REPO_ROOT, '.build', 'local'), [
+      path.join(REPO_ROOT, path.dirname(path.dirname(LOCAL_PYTHON)), '.installed'),
+      path.join(REPO_ROOT, LOCAL_JARS_DIR, '.installed'),
+    ]);
+    const sparkConf = localSparkConf(root, warehouse, jars);
     const plan = {
       master: 'local[*]',
       appName: `run-local ${pipeline.name}`,
       warehouse,
       runners: path.dirname(values.fileUri(SQL_RUNNER)),
-      sparkConf: localSparkConf(root, warehouse, jars),
+      sparkConf: {
+        ...sparkConf,
+        'spark.driver.extraJavaOptions': `${sparkConf['spark.driver.extraJavaOptions']} ${sharing.option}`,
+      },
       jobs: batch,
       // Queries run in the last batch, after every job that runs in Spark here.
       queries: jobs.slice(index).some(runsInDriver) ? {} : (options.queries ?? {}),
@@ -429,6 +440,7 @@ export async function runLocal(options: LocalRunOptions): Promise<LocalRunResult
           break;
       }
     });
+    sharing.finish(code);
     if (code !== 0 && error === undefined) {
       const job = failedJob ?? batch.find((j) => !results.has(j.id))?.id ?? batch[0].id;
       results.set(job, { id: job, status: 'failed', message: `Spark process exited with status ${code}` });
