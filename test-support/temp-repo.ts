@@ -7,8 +7,8 @@ import * as path from 'node:path';
 /** The repository root (this file lives in test-support/). */
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
-/** What a test copy of the repository needs to synthesize; node_modules is linked, not copied. */
-const COPIED = [
+/** The sources a copy of the repository needs to synthesize and verify (node_modules is linked, not copied). */
+export const SOURCE_ENTRIES = [
   'config',
   'infra',
   'k8s',
@@ -17,12 +17,17 @@ const COPIED = [
   'verify',
   'tools',
   'test-support',
-  'dist',
   'Makefile',
   'esbuild.config.mjs',
   'package.json',
   'package-lock.json',
   'tsconfig.json',
+];
+
+/** What a test copy of the repository holds: the sources, dist/, and the build's caches. */
+const COPIED = [
+  ...SOURCE_ENTRIES,
+  'dist',
   // The prebundled apps (make rebuilds one when the copy's sources are newer), so a copy does not bundle them again,
   // and the caches keyed by content digest (a copy's changed inputs miss them and are computed afresh).
   '.build/bundle',

@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { digestTree } from '../test-support/temp-repo';
+import { SOURCE_ENTRIES, digestTree } from '../test-support/temp-repo';
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, '.build', 'bench');
@@ -126,21 +126,7 @@ const make = (cwd: string, target: string): Step => ({
 const verify: Command = { label: 'make verify (dist/)', groups: [[make(root, 'verify')]] };
 
 /** The entries of a repository copy that synth and verify read (node_modules is linked). */
-const COPIED = [
-  'config',
-  'infra',
-  'k8s',
-  'imports',
-  'etl',
-  'verify',
-  'tools',
-  'test-support',
-  'Makefile',
-  'esbuild.config.mjs',
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-];
+const COPIED = SOURCE_ENTRIES;
 
 /**
  * A copy of the repository whose etl/pipelines holds `count` generated pipelines and nothing else: each is the
