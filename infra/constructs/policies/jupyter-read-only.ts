@@ -2,7 +2,7 @@ import { glueDatabaseName } from '../../../config';
 import type { PolicyStatement } from '../iam';
 import { datalakeBucketArn, glueCatalogArn, glueDatabaseArn, glueTablesArn } from './arns';
 import type { WorkloadPolicyContext } from './context';
-import { kmsVia, readJobAssets, athenaQueries } from './statements';
+import { GLUE_READ_ACTIONS, kmsVia, readJobAssets, athenaQueries } from './statements';
 
 /**
  * Notebook users of the viewer group: read the data lake, the job files and the ETL catalog, and run Athena queries
@@ -19,17 +19,7 @@ export function jupyterReadOnly(ctx: WorkloadPolicyContext): PolicyStatement[] {
     { sid: 'ListDatalake', actions: ['s3:ListBucket', 's3:GetBucketLocation'], resources: [lake] },
     {
       sid: 'ReadEtlCatalog',
-      actions: [
-        'glue:GetDatabase',
-        'glue:GetDatabases',
-        'glue:GetTable',
-        'glue:GetTables',
-        'glue:GetTableVersion',
-        'glue:GetTableVersions',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-      ],
+      actions: GLUE_READ_ACTIONS,
       resources: [glueCatalogArn(env), glueDatabaseArn(env, database), glueTablesArn(env, database)],
     },
     {

@@ -73,33 +73,40 @@ function readWriteDatalake(env: EnvironmentConfig): PolicyStatement[] {
   ];
 }
 
+/** Glue catalog reads: databases, tables and their versions, partitions. */
+export const GLUE_READ_ACTIONS: readonly string[] = [
+  'glue:GetDatabase',
+  'glue:GetDatabases',
+  'glue:GetTable',
+  'glue:GetTables',
+  'glue:GetTableVersion',
+  'glue:GetTableVersions',
+  'glue:GetPartition',
+  'glue:GetPartitions',
+  'glue:BatchGetPartition',
+];
+
+/** Glue table and partition changes (never database changes: the data stack owns the databases). */
+export const GLUE_WRITE_ACTIONS: readonly string[] = [
+  'glue:CreateTable',
+  'glue:UpdateTable',
+  'glue:DeleteTable',
+  'glue:BatchDeleteTable',
+  'glue:CreatePartition',
+  'glue:BatchCreatePartition',
+  'glue:UpdatePartition',
+  'glue:BatchUpdatePartition',
+  'glue:DeletePartition',
+  'glue:BatchDeletePartition',
+];
+
 /** Catalog reads and table/partition changes in the ETL database only. */
 function glueEtlDatabase(env: EnvironmentConfig): PolicyStatement[] {
   const database = glueDatabaseName(env);
   return [
     {
       sid: 'ReadWriteEtlCatalog',
-      actions: [
-        'glue:GetDatabase',
-        'glue:GetDatabases',
-        'glue:GetTable',
-        'glue:GetTables',
-        'glue:GetTableVersion',
-        'glue:GetTableVersions',
-        'glue:GetPartition',
-        'glue:GetPartitions',
-        'glue:BatchGetPartition',
-        'glue:CreateTable',
-        'glue:UpdateTable',
-        'glue:DeleteTable',
-        'glue:BatchDeleteTable',
-        'glue:CreatePartition',
-        'glue:BatchCreatePartition',
-        'glue:UpdatePartition',
-        'glue:BatchUpdatePartition',
-        'glue:DeletePartition',
-        'glue:BatchDeletePartition',
-      ],
+      actions: [...GLUE_READ_ACTIONS, ...GLUE_WRITE_ACTIONS],
       resources: [glueCatalogArn(env), glueDatabaseArn(env, database), glueTablesArn(env, database)],
     },
     // Spark's Glue catalog client looks up the `default` database when a session starts.

@@ -10,32 +10,14 @@ import {
 import type { PolicyStatement } from '../iam';
 import { datalakeBucketArn, glueCatalogArn, glueDatabaseArn, glueTablesArn } from './arns';
 import type { WorkloadPolicyContext } from './context';
-import { prefixCondition, kmsVia, readJobAssets, athenaQueries } from './statements';
-
-const GLUE_READ = [
-  'glue:GetDatabase',
-  'glue:GetDatabases',
-  'glue:GetTable',
-  'glue:GetTables',
-  'glue:GetTableVersion',
-  'glue:GetTableVersions',
-  'glue:GetPartition',
-  'glue:GetPartitions',
-  'glue:BatchGetPartition',
-];
-
-const GLUE_WRITE = [
-  'glue:CreateTable',
-  'glue:UpdateTable',
-  'glue:DeleteTable',
-  'glue:BatchDeleteTable',
-  'glue:CreatePartition',
-  'glue:BatchCreatePartition',
-  'glue:UpdatePartition',
-  'glue:BatchUpdatePartition',
-  'glue:DeletePartition',
-  'glue:BatchDeletePartition',
-];
+import {
+  GLUE_READ_ACTIONS,
+  GLUE_WRITE_ACTIONS,
+  prefixCondition,
+  kmsVia,
+  readJobAssets,
+  athenaQueries,
+} from './statements';
 
 /** The database ARNs and their tables' ARNs. */
 function glueResources(env: EnvironmentConfig, databases: readonly string[]): string[] {
@@ -106,13 +88,13 @@ function teamData(ctx: WorkloadPolicyContext, team: Team, write: boolean): Polic
   const readDbs = team.reads.databases.filter((db) => !ownedDbs.includes(db));
   statements.push({
     sid: write ? 'ReadWriteOwnDatabases' : 'ReadTeamDatabases',
-    actions: write ? [...GLUE_READ, ...GLUE_WRITE] : GLUE_READ,
+    actions: write ? [...GLUE_READ_ACTIONS, ...GLUE_WRITE_ACTIONS] : GLUE_READ_ACTIONS,
     resources: [glueCatalogArn(env), ...glueResources(env, write ? ownedDbs : [...ownedDbs, ...readDbs])],
   });
   if (write && readDbs.length > 0) {
     statements.push({
       sid: 'ReadSharedDatabases',
-      actions: GLUE_READ,
+      actions: GLUE_READ_ACTIONS,
       resources: [glueCatalogArn(env), ...glueResources(env, readDbs)],
     });
   }
